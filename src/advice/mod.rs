@@ -1,0 +1,27 @@
+//! Remedies and probes in each platform's own syntax. The engine says *what* to change or
+//! look at; an advisor says how, on that device.
+
+mod cisco_ios;
+mod generic;
+
+use crate::diagnose::{Probe, Remedy};
+use crate::model::{Device, Platform};
+
+pub struct Style {
+    /// Print secrets that the config holds (only with --show-secrets).
+    pub show_secrets: bool,
+}
+
+pub trait Advisor {
+    /// Configuration commands that apply the remedy, ready to paste.
+    fn fix(&self, dev: &Device, remedies: &[Remedy], style: &Style) -> Vec<String>;
+    /// Commands that show what the probe asks for.
+    fn probe(&self, dev: &Device, probe: &Probe) -> Vec<String>;
+}
+
+pub fn advisor(p: Platform) -> &'static dyn Advisor {
+    match p {
+        Platform::CiscoIos => &cisco_ios::CiscoIos,
+        _ => &generic::Generic,
+    }
+}

@@ -1,0 +1,126 @@
+//! Which peer talks to which: every policy that can initiate, towards every peer address it
+//! names, becomes a leg (initiator → responder). NAT between the two is inferred when the
+//! responder knows the initiator by a public address while the initiator has a private one.
+
+use super::lookup;
+use crate::model::{Device, Loc, TunnelPolicy};
+use std::net::IpAddr;
+
+pub struct Leg<'a> {
+    pub a: &'a Device,
+    pub pol: &'a TunnelPolicy,
+    /// The peer address the initiator's policy names, and where.
+    pub target: IpAddr,
+    pub target_loc: &'a Loc,
+    /// The responder, when its evidence is present.
+    pub b: Option<&'a Device>,
+    /// The responder was identified although `target` is not one of its addresses.
+    pub wrong_address: bool,
+    /// The initiator's own source address.
+    pub a_src: Option<IpAddr>,
+    /// How the responder sees the initiator (differs from `a_src` behind NAT).
+    pub a_seen: Option<IpAddr>,
+    pub nat: bool,
+}
+
+impl Leg<'_> {
+    /// The address the responder receives IKE on.
+    pub fn b_addr(&self) -> Option<IpAddr> {
+        match (self.b, self.wrong_address) {
+            (Some(b), true) => b
+                .addresses()
+                .find(|x| x.is_ipv4() == self.target.is_ipv4()),
+            (Some(_), false) => Some(self.target),
+            (None, _) => None,
+        }
+    }
+}
+
+fn points_at(b: &Device, a: &Device) -> bool {
+    b.policies
+        .iter()
+        .any(|p| p.peers.iter().any(|(x, _)| a.owns(*x)))
+}
+
+/// Addresses by which other devices know `a` though `a` does not own them (NAT).
+fn nat_aliases(devs: &[Device], a: &Device) -> Vec<(usize, IpAddr)> {
+    let mut out = Vec::new();
+    if !a.addresses().any(lookup::is_private) {
+        return out;
+    }
+    for (bi, b) in devs.iter().enumerate() {
+        if std::ptr::eq(a, b) || !points_at(a, b) {
+            continue;
+        }
+        for p in &b.policies {
+            for (y, _) in &p.peers {
+                let owned = devs.iter().any(|d| d.owns(*y));
+                if !owned && !lookup::is_private(*y) {
+                    out.push((bi, *y));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn legs(devs: &[Device]) -> Vec<Leg<'_>> {
+    let aliases: Vec<Vec<(usize, IpAddr)>> = devs.iter().map(|a| nat_aliases(devs, a)).collect();
+    let mut out = Vec::new();
+    for (ai, a) in devs.iter().enumerate() {
+        for pol in a.policies.iter().filter(|p| p.can_initiate()) {
+            for (target, target_loc) in &pol.peers {
+                let owner = devs.iter().position(|d| d.owns(*target));
+                let nat_owner = devs
+                    .iter()
+                    .enumerate()
+                    .find(|(di, _)| aliases[*di].iter().any(|(_, y)| y == target))
+                    .map(|(di, _)| di);
+                let (bi, wrong, nat_b) = match (owner, nat_owner) {
+                    (Some(bi), _) => (Some(bi), false, false),
+                    (None, Some(bi)) => (Some(bi), false, true),
+                    (None, None) => {
+                        // The peer the user gave us that points back at this device is the one
+                        // this policy means, when there is exactly one such.
+                        let back: Vec<usize> = devs
+                            .iter()
+                            .enumerate()
+                            .filter(|(bi, b)| *bi != ai && points_at(b, a))
+                            .map(|(bi, _)| bi)
+                            .collect();
+                        let unused = back.len() == 1
+                            && !pol
+                                .peers
+                                .iter()
+                                .any(|(x, _)| devs[back[0]].owns(*x));
+                        if unused && devs.len() == 2 {
+                            (Some(back[0]), true, false)
+                        } else {
+                            (None, false, false)
+                        }
+                    }
+                };
+                let b = bi.map(|i| &devs[i]);
+                let a_src = lookup::ike_source(a, pol, *target);
+                let alias = bi.and_then(|bi| {
+                    aliases[ai]
+                        .iter()
+                        .find(|(owner, _)| *owner == bi)
+                        .map(|(_, y)| *y)
+                });
+                out.push(Leg {
+                    a,
+                    pol,
+                    target: *target,
+                    target_loc,
+                    b,
+                    wrong_address: wrong,
+                    a_src,
+                    a_seen: alias.or(a_src),
+                    nat: alias.is_some() || nat_b,
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,303 @@
+//! Phase 2 of the flowchart: does the responder find a policy for the initiator's proxy
+//! identities, from this peer, with a common transform, PFS and an admitted identity?
+
+use super::cause::{Cause, Step};
+use super::finding::{Finding, Probe, Remedy, Severity};
+use super::lookup;
+use super::pairing::Leg;
+use super::phase1::b_interface;
+use crate::model::{Flow, IpsecProposal, PolicyKind, SelectorRule, TunnelPolicy};
+
+/// The responder's policy that will carry the tunnel, once phase 2 succeeds.
+pub struct Chosen<'a> {
+    pub resp: &'a TunnelPolicy,
+    pub transform: Option<(&'a IpsecProposal, &'a IpsecProposal)>,
+    pub flows: Vec<&'a SelectorRule>,
+}
+
+fn admits(pol: &TunnelPolicy, f: &Flow) -> bool {
+    let m = f.mirrored();
+    pol.protected().any(|r| m.is_subset_of(&r.flow))
+}
+
+fn peer_ok(pol: &TunnelPolicy, leg: &Leg<'_>) -> bool {
+    matches!(pol.kind, PolicyKind::DynamicMap { .. })
+        || leg
+            .a_seen
+            .is_some_and(|s| pol.peers.iter().any(|(p, _)| *p == s))
+}
+
+pub fn negotiate<'a>(leg: &Leg<'a>, skip_selectors: bool, out: &mut Vec<Finding>) -> Option<Chosen<'a>> {
+    let b = leg.b?;
+    let a = leg.a;
+    let bif = b_interface(leg)?;
+    let candidates: Vec<&TunnelPolicy> = match &leg.pol.kind {
+        PolicyKind::Vti { .. } => b
+            .policies
+            .iter()
+            .filter(|p| matches!(p.kind, PolicyKind::Vti { .. }))
+            .filter(|p| lookup::applied_interfaces(b, p).iter().any(|i| i.name == bif.name))
+            .collect(),
+        _ => b
+            .policies
+            .iter()
+            .filter(|p| lookup::applied_interfaces(b, p).iter().any(|i| i.name == bif.name))
+            .collect(),
+    };
+    if candidates.is_empty() {
+        if !b.policies.is_empty() && !matches!(leg.pol.kind, PolicyKind::Vti { .. }) {
+            out.push(
+                Finding::new(
+                    Cause::CryptoMapNotApplied,
+                    &b.name,
+                    format!("{} has no crypto map on {}, the interface that receives {}'s negotiation, so it has no IPsec policy to answer quick mode with.", b.name, bif.name, a.name),
+                )
+                .certain()
+                .direction(&a.name, &b.name)
+                .evidence([&bif.loc])
+                .evidence(b.policies.iter().map(|p| &p.loc).take(3))
+                .fix(&b.name, b.policies.iter().filter_map(lookup::map_name).take(1).map(|m| Remedy::ApplyCryptoMap { map: m.to_string(), interface: bif.name.clone(), remove_from: None }).collect())
+                .check(&b.name, "see where maps are applied", vec![Probe::ShowPolicies]),
+            );
+        }
+        return None;
+    }
+    let flows: Vec<&SelectorRule> = leg.pol.protected().collect();
+    let first = *flows.first()?;
+    let matching: Vec<&TunnelPolicy> = candidates
+        .iter()
+        .copied()
+        .filter(|p| admits(p, &first.flow))
+        .collect();
+    let from_peer: Vec<&TunnelPolicy> = candidates.iter().copied().filter(|p| peer_ok(p, leg)).collect();
+    let chosen = matching.iter().copied().find(|p| peer_ok(p, leg));
+    let Some(resp) = chosen else {
+        if skip_selectors {
+            return None;
+        }
+        if let Some(m) = matching.first() {
+            let seen = leg.a_seen?;
+            out.push(
+                Finding::new(
+                    Cause::ResponderSetPeerMismatch,
+                    &b.name,
+                    format!(
+                        "{}'s {} matches {}'s traffic ({}) but its set peer does not name {} ({seen}), so quick mode is refused.",
+                        b.name,
+                        m.label(),
+                        a.name,
+                        first.flow,
+                        a.name
+                    ),
+                )
+                .certain()
+                .step(Step::Phase2)
+                .direction(&a.name, &b.name)
+                .evidence(m.peers.iter().map(|(_, l)| l))
+                .evidence([&m.loc, &first.loc])
+                .fix(&b.name, vec![Remedy::SetPeer { policy: m.label(), old: m.peers.first().map(|(p, _)| *p), new: seen }])
+                .check(&b.name, "see the map's peer", vec![Probe::ShowPolicies, Probe::DebugIke]),
+            );
+        } else {
+            let target = from_peer.first().copied().or(candidates.first().copied())?;
+            asymmetric(leg, target, first, out);
+        }
+        return None;
+    };
+    // Transform sets.
+    let mut transform = None;
+    'outer: for ip in &leg.pol.proposals {
+        for rp in &resp.proposals {
+            if ip.agrees_with(rp).is_ok() {
+                transform = Some((ip, rp));
+                break 'outer;
+            }
+        }
+    }
+    if transform.is_none() {
+        transform_mismatch(leg, resp, out);
+    }
+    pfs(leg, resp, out);
+    identity(leg, resp, out);
+    Some(Chosen {
+        resp,
+        transform,
+        flows,
+    })
+}
+
+fn asymmetric(leg: &Leg<'_>, resp: &TunnelPolicy, first: &SelectorRule, out: &mut Vec<Finding>) {
+    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let theirs: Vec<&SelectorRule> = resp.protected().collect();
+    let reverse_ok = theirs.iter().all(|r| admits(leg.pol, &r.flow));
+    let who = if reverse_ok && !theirs.is_empty() {
+        format!("{} can still initiate (its selectors fall inside {}'s mirrored ACL), but {} cannot", b.name, a.name, a.name)
+    } else {
+        "neither side can bring the tunnel up".into()
+    };
+    let b_acl = resp.selector_source.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
+    let a_acl = leg.pol.selector_source.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
+    let theirs_txt: Vec<String> = theirs.iter().map(|r| r.flow.to_string()).collect();
+    out.push(
+        Finding::new(
+            Cause::CryptoAclAsymmetric,
+            &b.name,
+            format!(
+                "The crypto ACLs are not mirror images: {} proposes {} but {} protects {} and refuses the proposal (PROPOSAL_NOT_CHOSEN); {who}.",
+                a.name,
+                first.flow,
+                b.name,
+                if theirs_txt.is_empty() { "nothing".into() } else { theirs_txt.join(", ") }
+            ),
+        )
+        .certain()
+        .step(Step::Phase2)
+        .direction(&a.name, &b.name)
+        .evidence(leg.pol.protected().map(|r| &r.loc))
+        .evidence(theirs.iter().map(|r| &r.loc))
+        .fix(&a.name, vec![Remedy::ReplaceSelectors {
+            acl: a_acl,
+            old: leg.pol.protected().map(|r| r.loc.clone()).collect(),
+            new: theirs.iter().map(|r| r.flow.mirrored()).collect(),
+        }])
+        .fix(&b.name, vec![Remedy::ReplaceSelectors {
+            acl: b_acl,
+            old: theirs.iter().map(|r| r.loc.clone()).collect(),
+            new: leg.pol.protected().map(|r| r.flow.mirrored()).collect(),
+        }])
+        .check(&a.name, "compare the proxy identities", vec![Probe::ShowPolicies, Probe::ShowIpsecSa { peer: leg.target }])
+        .check(&b.name, "compare the proxy identities", vec![Probe::ShowPolicies, Probe::DebugIke]),
+    );
+}
+
+fn transform_mismatch(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
+    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let missing: Vec<_> = leg.pol.missing_proposals.iter().chain(resp.missing_proposals.iter()).collect();
+    let pair = leg
+        .pol
+        .proposals
+        .iter()
+        .flat_map(|i| resp.proposals.iter().map(move |r| (i, r, i.agrees_with(r).err().unwrap_or_default())))
+        .min_by_key(|(_, _, d)| d.len());
+    let mut f = match pair {
+        Some((i, r, diff)) => Finding::new(
+            Cause::TransformSetMismatch,
+            &b.name,
+            format!(
+                "No IPsec transform set in common: {} offers {} and {} accepts {}; they differ in {}, so {} answers PROPOSAL_NOT_CHOSEN.",
+                a.name,
+                leg.pol.proposals.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
+                b.name,
+                resp.proposals.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
+                diff.join(" and "),
+                b.name
+            ),
+        )
+        .evidence([&i.loc, &r.loc])
+        .fix(&a.name, vec![Remedy::SetTransforms { policy: i.name.clone(), proposal: Box::new(IpsecProposal { name: i.name.clone(), ..(*r).clone() }) }])
+        .fix(&b.name, vec![Remedy::SetTransforms { policy: r.name.clone(), proposal: Box::new(IpsecProposal { name: r.name.clone(), ..(*i).clone() }) }]),
+        None => Finding::new(
+            Cause::TransformSetMismatch,
+            &b.name,
+            format!(
+                "{} refers to transform sets that are not defined ({}), so the entry offers nothing IPsec can use.",
+                if leg.pol.proposals.is_empty() { &a.name } else { &b.name },
+                missing.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .evidence(missing.iter().map(|(_, l)| l)),
+    };
+    f = f
+        .certain()
+        .step(Step::Phase2)
+        .direction(&a.name, &b.name)
+        .check(&a.name, "compare transform sets", vec![Probe::ShowTransformSets, Probe::DebugIke])
+        .check(&b.name, "compare transform sets", vec![Probe::ShowTransformSets]);
+    out.push(f);
+}
+
+fn pfs(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
+    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let Some((gb, bloc)) = &resp.pfs else { return };
+    let msg = match &leg.pol.pfs {
+        None => format!(
+            "{} demands PFS ({gb}) on {} but {} offers none, so quick mode initiated by {} fails; {} can still initiate (a responder without PFS accepts the peer's PFS offer).",
+            b.name,
+            resp.label(),
+            a.name,
+            a.name,
+            b.name
+        ),
+        Some((ga, _)) if ga != gb => format!(
+            "PFS groups differ: {} offers {ga}, {} requires {gb}, so quick mode fails in this direction.",
+            a.name, b.name
+        ),
+        _ => return,
+    };
+    out.push(
+        Finding::new(Cause::PfsMismatch, &b.name, msg)
+            .certain()
+            .direction(&a.name, &b.name)
+            .evidence([bloc])
+            .evidence(leg.pol.pfs.iter().map(|(_, l)| l))
+            .evidence([&leg.pol.loc])
+            .fix(&a.name, vec![Remedy::SetPfs { policy: leg.pol.label(), group: Some(*gb) }])
+            .fix(&b.name, vec![Remedy::SetPfs { policy: resp.label(), group: leg.pol.pfs.as_ref().map(|(g, _)| *g) }])
+            .check(&b.name, "the responder logs the missing KE payload", vec![Probe::DebugIke, Probe::ShowPolicies]),
+    );
+}
+
+fn identity(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
+    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let Some((list_name, list_loc)) = &resp.identity_list else {
+        return;
+    };
+    let Some(list) = b.identity_lists.iter().find(|l| &l.name == list_name) else {
+        return;
+    };
+    let Some(id) = lookup::identity_of(a, leg.a_seen) else {
+        return;
+    };
+    if list.permits.iter().any(|(m, _)| m.admits(&id)) {
+        return;
+    }
+    out.push(
+        Finding::new(
+            Cause::IdentityNotPermitted,
+            &b.name,
+            format!(
+                "{}'s {} only admits the identities in list {list_name}, which does not include {} ({id}); quick mode fails with IKE_QUICKMODE_BAD_CERT.",
+                b.name,
+                resp.label(),
+                a.name
+            ),
+        )
+        .certain()
+        .direction(&a.name, &b.name)
+        .evidence([list_loc, &list.loc])
+        .evidence(list.permits.iter().map(|(_, l)| l))
+        .fix(&b.name, vec![Remedy::AllowIdentity { list: list_name.clone(), identity: id }])
+        .check(&b.name, "see the identity list", vec![Probe::ShowIdentity { name: list_name.clone() }, Probe::ShowPolicies]),
+    );
+}
+
+/// Phase 2 lifetimes: IOS settles on the lower one, so a difference is only worth a note.
+pub fn lifetimes(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
+    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let (Some((la, loc_a)), Some((lb, loc_b))) = (&leg.pol.lifetime_secs, &chosen.resp.lifetime_secs) else {
+        return;
+    };
+    if la != lb {
+        out.push(
+            Finding::new(
+                Cause::LifetimeMismatch,
+                &a.name,
+                format!("IPsec SA lifetimes differ ({}: {la} s, {}: {lb} s); the lower one is used.", a.name, b.name),
+            )
+            .severity(Severity::Info)
+            .step(Step::Phase2)
+            .certain()
+            .evidence([loc_a, loc_b]),
+        );
+    }
+}

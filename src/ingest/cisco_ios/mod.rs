@@ -1,0 +1,127 @@
+//! Cisco IOS / IOS-XE running-configuration parser → [`Device`].
+//!
+//! Top-level commands are dispatched by their leading words; each module reads its own block.
+//! Anything not modelled is kept in `Device::skipped` so `--verbose` can list it.
+
+mod acl;
+mod blocks;
+mod crypto;
+mod defaults;
+mod iface;
+pub mod secrets;
+
+use crate::model::{Device, Loc, Platform};
+use blocks::{Block, Line};
+use std::sync::Arc;
+
+/// Parser state shared by the per-section readers.
+pub(crate) struct Ctx<'a> {
+    pub file: Arc<str>,
+    pub dev: Device,
+    pub crypto: crypto::Pending<'a>,
+    pub version: Option<String>,
+}
+
+impl Ctx<'_> {
+    pub fn loc(&self, l: &Line<'_>) -> Loc {
+        let loc = Loc::line(&self.file, l.no, l.text);
+        match secrets::redact(l.text) {
+            Some(red) => loc.with_secret(&red, l.text),
+            None => loc,
+        }
+    }
+
+    pub fn skip(&mut self, l: &Line<'_>) {
+        let loc = self.loc(l);
+        self.dev.skipped.push(loc);
+    }
+}
+
+/// True when the text looks like an IOS configuration (or a `show running-config` of one).
+pub fn looks_like(text: &str) -> bool {
+    let mut score = 0;
+    for l in text.lines().take(4000) {
+        let l = l.trim_end();
+        if l.starts_with("ASA Version") || l.starts_with("PIX Version") {
+            return false;
+        }
+        if l.starts_with("hostname ")
+            || l.starts_with("interface ")
+            || l.starts_with("crypto isakmp ")
+            || l.starts_with("crypto map ")
+            || l.starts_with("crypto ipsec ")
+            || l.starts_with("ip route ")
+            || l.starts_with("access-list ")
+            || l.starts_with("ip access-list ")
+            || l.starts_with("crypto keyring ")
+            || l.starts_with("crypto ikev2 ")
+        {
+            score += 1;
+        }
+        if l.starts_with("version 1") || l.starts_with("Current configuration") {
+            score += 2;
+        }
+        if score >= 3 {
+            return true;
+        }
+    }
+    false
+}
+
+pub fn parse(path: &str, text: &str) -> Device {
+    let file: Arc<str> = Arc::from(path);
+    let (blocks, prompt_host) = blocks::split(text);
+    let mut cx = Ctx {
+        file: file.clone(),
+        dev: Device::new("", Platform::CiscoIos),
+        crypto: crypto::Pending::default(),
+        version: None,
+    };
+    cx.dev.source_files.push(path.to_string());
+    for b in &blocks {
+        dispatch(&mut cx, b);
+    }
+    crypto::finish(&mut cx);
+    if cx.dev.name.is_empty() {
+        cx.dev.name = prompt_host.unwrap_or_else(|| stem(path));
+    }
+    cx.dev
+}
+
+fn stem(path: &str) -> String {
+    let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    base.split('.').next().unwrap_or(base).to_string()
+}
+
+fn dispatch<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) {
+    let w = b.head.words();
+    let handled = match w.as_slice() {
+        ["hostname", name, ..] => {
+            cx.dev.name = name.trim_matches('"').to_string();
+            true
+        }
+        ["version", v, ..] => {
+            cx.version = Some(v.to_string());
+            true
+        }
+        ["ip", "domain", "name", d, ..] | ["ip", "domain-name", d, ..] => {
+            cx.dev.domain_name = Some(d.to_string());
+            true
+        }
+        ["interface", ..] => iface::interface(cx, b),
+        ["ip", "route", ..] => iface::route(cx, &b.head),
+        ["ip", "nat", "inside", "source", ..] => iface::nat(cx, &b.head),
+        ["access-list", ..] | ["ip", "access-list", ..] => iface::acl(cx, b),
+        ["crypto", ..] | ["no", "crypto", ..] => crypto::block(cx, b),
+        _ => false,
+    };
+    if !handled {
+        cx.skip(&b.head);
+        for c in &b.children {
+            cx.skip(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

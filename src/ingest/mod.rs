@@ -1,0 +1,194 @@
+//! Evidence in: read files and folders, detect what each one is from its content, and hand
+//! it to the parser for its kind. Every parser returns the shared model.
+
+pub mod cisco_ios;
+
+use crate::evidence::Event;
+use crate::model::Device;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {reason}")]
+    Unreadable {
+        path: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("{0}: no such file or directory")]
+    Missing(String),
+}
+
+/// One input file, with the peer name the user forced with `NAME=PATH`, if any.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: String,
+    pub peer: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    CiscoIosConfig,
+    Unrecognised,
+}
+
+/// What was read: devices (one per peer), evidence events, and the inputs we could not use.
+#[derive(Debug, Default)]
+pub struct Case {
+    pub devices: Vec<Device>,
+    pub events: Vec<Event>,
+    pub unrecognised: Vec<String>,
+}
+
+pub fn detect(text: &str) -> Kind {
+    if cisco_ios::looks_like(text) {
+        Kind::CiscoIosConfig
+    } else {
+        Kind::Unrecognised
+    }
+}
+
+/// Splits `NAME=PATH`; a plain path (even one containing '=') is taken as is when it exists.
+pub fn split_arg(arg: &str) -> (Option<String>, String) {
+    if Path::new(arg).exists() {
+        return (None, arg.to_string());
+    }
+    match arg.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !name.contains('/') => {
+            (Some(name.to_string()), path.to_string())
+        }
+        _ => (None, arg.to_string()),
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+    let io = |e| IngestError::Io {
+        path: dir.display().to_string(),
+        source: e,
+    };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn read_text(path: &Path) -> Result<String, IngestError> {
+    let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
+        path: path.display().to_string(),
+        source: e,
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            // Mostly-text files with a stray Latin-1 byte are common in pasted logs.
+            let bytes = e.into_bytes();
+            let nul = bytes.contains(&0);
+            if nul {
+                return Err(IngestError::Unreadable {
+                    path: path.display().to_string(),
+                    line,
+                    reason: "binary content that is not a known capture format".into(),
+                });
+            }
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
+        }
+    }
+}
+
+/// Expands the command-line arguments into inputs, reading folders recursively.
+pub fn load(args: &[String]) -> Result<Vec<Input>, IngestError> {
+    let mut inputs = Vec::new();
+    for arg in args {
+        let (peer, path) = split_arg(arg);
+        let p = Path::new(&path);
+        if !p.exists() {
+            return Err(IngestError::Missing(path));
+        }
+        let mut files = Vec::new();
+        if p.is_dir() {
+            walk(p, &mut files)?;
+        } else {
+            files.push(p.to_path_buf());
+        }
+        for f in files {
+            let text = read_text(&f)?;
+            inputs.push(Input {
+                path: f.display().to_string(),
+                peer: peer.clone(),
+                text,
+            });
+        }
+    }
+    Ok(inputs)
+}
+
+/// Parses every input by its detected kind and merges what belongs to the same peer.
+pub fn parse(inputs: &[Input]) -> Case {
+    let mut case = Case::default();
+    for inp in inputs {
+        match detect(&inp.text) {
+            Kind::CiscoIosConfig => {
+                let mut d = cisco_ios::parse(&inp.path, &inp.text);
+                if let Some(name) = &inp.peer {
+                    d.name = name.clone();
+                }
+                merge(&mut case.devices, d);
+            }
+            Kind::Unrecognised => case.unrecognised.push(inp.path.clone()),
+        }
+    }
+    case
+}
+
+/// Two configs with the same host name describe one peer; later files add to earlier ones.
+fn merge(devices: &mut Vec<Device>, d: Device) {
+    match devices
+        .iter_mut()
+        .find(|x| x.name.eq_ignore_ascii_case(&d.name))
+    {
+        Some(x) => {
+            x.source_files.extend(d.source_files);
+            x.ike_proposals.extend(d.ike_proposals);
+            x.psks.extend(d.psks);
+            x.ike_profiles.extend(d.ike_profiles);
+            x.identity_lists.extend(d.identity_lists);
+            x.trustpoints.extend(d.trustpoints);
+            x.proposals.extend(d.proposals);
+            x.policies.extend(d.policies);
+            x.interfaces.extend(d.interfaces);
+            x.routes.extend(d.routes);
+            x.acls.extend(d.acls);
+            x.nat.extend(d.nat);
+            x.skipped.extend(d.skipped);
+            if x.ike_disabled.is_none() {
+                x.ike_disabled = d.ike_disabled;
+            }
+        }
+        None => devices.push(d),
+    }
+}

@@ -1,0 +1,93 @@
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use ipsec_doctor::{cases, diagnose, ingest, report};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// IPsec VPN troubleshooter: walks the IKE/IPsec flowchart over configs from one or both peers.
+#[derive(Parser)]
+#[command(name = "ipsec-doctor", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Diagnose a tunnel from evidence files or folders (configs; later logs, show outputs,
+    /// captures). With no PATH, runs on the embedded Tokyo/Osaka case.
+    Diagnose {
+        /// Files or folders, optionally as PEERNAME=PATH to force which peer they describe.
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: report::Format,
+        /// Print pre-shared keys and other secrets found in the inputs.
+        #[arg(long)]
+        show_secrets: bool,
+        /// Also list the input lines that were not modelled.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let Command::Diagnose {
+        paths,
+        format,
+        show_secrets,
+        verbose,
+        output,
+    } = cli.command;
+    let inputs = if paths.is_empty() {
+        cases::default_inputs()
+    } else {
+        ingest::load(&paths)?
+    };
+    let case = ingest::parse(&inputs);
+    if case.devices.is_empty() {
+        let names: Vec<&str> = inputs.iter().map(|i| i.path.as_str()).collect();
+        anyhow::bail!(
+            "{}: no configuration, log, show output or capture recognised",
+            names.join(", ")
+        );
+    }
+    let diag = diagnose::diagnose(&case);
+    let rep = report::build(
+        &case,
+        &diag,
+        &report::Options {
+            show_secrets,
+            verbose,
+        },
+    );
+    let colour = output.is_none() && std::io::stdout().is_terminal();
+    let text = report::render(&rep, format, colour);
+    match output {
+        Some(p) => std::fs::write(&p, text)
+            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", p.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (| head) is not an error worth a message.
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+    Ok(if rep.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ipsec-doctor: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Where a model element or an evidence event came from.
+
+use serde::Serialize;
+use std::sync::Arc;
+
+/// A pointer into the user's input: file, 1-based line or frame, and the text shown as evidence.
+///
+/// `text` is always safe to print: parsers put secrets only in `secret_text`, which is
+/// printed when the user asks for `--show-secrets`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Loc {
+    pub file: Arc<str>,
+    pub line: Option<u32>,
+    pub packet: Option<u64>,
+    pub text: Arc<str>,
+    #[serde(skip)]
+    pub secret_text: Option<Arc<str>>,
+}
+
+impl Loc {
+    pub fn line(file: &Arc<str>, line: u32, text: &str) -> Self {
+        Loc {
+            file: file.clone(),
+            line: Some(line),
+            packet: None,
+            text: Arc::from(text.trim_end()),
+            secret_text: None,
+        }
+    }
+
+    /// A location that was not written by the user but implied by the platform (defaults).
+    pub fn implied(file: &Arc<str>, text: &str) -> Self {
+        Loc {
+            file: file.clone(),
+            line: None,
+            packet: None,
+            text: Arc::from(text),
+            secret_text: None,
+        }
+    }
+
+    pub fn with_secret(mut self, redacted: &str, raw: &str) -> Self {
+        self.secret_text = Some(Arc::from(raw.trim_end()));
+        self.text = Arc::from(redacted.trim_end());
+        self
+    }
+
+    pub fn shown(&self, show_secrets: bool) -> &str {
+        match (&self.secret_text, show_secrets) {
+            (Some(raw), true) => raw,
+            _ => &self.text,
+        }
+    }
+}
+
+impl std::fmt::Display for Loc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.packet) {
+            (Some(l), _) => write!(f, "{}:{}: {}", self.file, l, self.text),
+            (None, Some(p)) => write!(f, "{}#{}: {}", self.file, p, self.text),
+            (None, None) => write!(f, "{} (implied): {}", self.file, self.text),
+        }
+    }
+}
