@@ -3,7 +3,10 @@
 use super::{Advisor, Style};
 use crate::diagnose::{IkeValue, PermitSpec, Probe, Remedy};
 use crate::model::net::{PROTO_AH, PROTO_UDP, proto_name};
-use crate::model::{AddrSpec, AuthMethod, Device, Encr, Flow, Identity, IkeProposal, Integ, IpsecProposal, Loc, PortRange};
+use crate::model::{
+    AddrSpec, AuthMethod, Device, Encr, Flow, Identity, IkeProposal, Integ, IpsecProposal, Loc,
+    PortRange,
+};
 use ipnet::IpNet;
 use std::net::IpAddr;
 
@@ -19,7 +22,9 @@ fn wildcard(net: &IpNet) -> String {
 fn addr(a: &AddrSpec) -> String {
     match a {
         AddrSpec::Any => "any".into(),
-        AddrSpec::Net { net } if net.prefix_len() == net.max_prefix_len() => format!("host {}", net.addr()),
+        AddrSpec::Net { net } if net.prefix_len() == net.max_prefix_len() => {
+            format!("host {}", net.addr())
+        }
         AddrSpec::Net { net } => wildcard(net),
         AddrSpec::Wildcard { base, wildcard } => format!("{base} {wildcard}"),
         AddrSpec::Range { first, .. } => format!("host {first}"),
@@ -39,7 +44,13 @@ fn ports(p: &[PortRange]) -> String {
         [r] if r.is_any() => String::new(),
         [r] if r.lo == r.hi => format!(" eq {}", port_word(r.lo)),
         [r] => format!(" range {} {}", r.lo, r.hi),
-        many => format!(" eq {}", many.iter().map(|r| port_word(r.lo)).collect::<Vec<_>>().join(" ")),
+        many => format!(
+            " eq {}",
+            many.iter()
+                .map(|r| port_word(r.lo))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
     }
 }
 
@@ -67,7 +78,12 @@ fn permit_entry(p: &PermitSpec) -> String {
         (Some(PROTO_UDP), Some(port)) => format!(" eq {}", port_word(port)),
         _ => String::new(),
     };
-    format!("permit {} host {} host {}{port}", ios_proto(p.proto), p.src, p.dst)
+    format!(
+        "permit {} host {} host {}{port}",
+        ios_proto(p.proto),
+        p.src,
+        p.dst
+    )
 }
 
 fn encr(e: &Encr) -> String {
@@ -162,7 +178,9 @@ fn mask(net: &IpNet) -> String {
 
 fn point_to_point(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
-    ["serial", "tunnel", "dialer", "virtual", "multilink", "pos"].iter().any(|p| l.starts_with(p))
+    ["serial", "tunnel", "dialer", "virtual", "multilink", "pos"]
+        .iter()
+        .any(|p| l.starts_with(p))
 }
 
 fn shown(loc: &Loc, style: &Style) -> String {
@@ -180,7 +198,11 @@ impl CiscoIos {
     fn one(&self, dev: &Device, r: &Remedy, style: &Style) -> Vec<String> {
         match r {
             Remedy::EnableIke => vec!["crypto isakmp enable".into()],
-            Remedy::AddRoute { dest, next_hop, interface } => {
+            Remedy::AddRoute {
+                dest,
+                next_hop,
+                interface,
+            } => {
                 let via = match (next_hop, interface) {
                     (Some(nh), _) => nh.to_string(),
                     (None, Some(i)) if point_to_point(i) => i.clone(),
@@ -189,7 +211,11 @@ impl CiscoIos {
                 };
                 vec![format!("ip route {} {via}", mask(dest))]
             }
-            Remedy::ApplyCryptoMap { map, interface, remove_from } => {
+            Remedy::ApplyCryptoMap {
+                map,
+                interface,
+                remove_from,
+            } => {
                 let mut v = Vec::new();
                 if let Some(old) = remove_from {
                     v.push(format!("interface {old}"));
@@ -204,20 +230,30 @@ impl CiscoIos {
                 let whole = dev.acl(acl).is_some_and(|a| a.entries.len() == old.len());
                 if numbered && whole {
                     let mut v = vec![format!("no access-list {acl}")];
-                    v.extend(new.iter().map(|f| format!("access-list {acl} {}", flow_entry(f))));
+                    v.extend(
+                        new.iter()
+                            .map(|f| format!("access-list {acl} {}", flow_entry(f))),
+                    );
                     v
                 } else {
                     let mut v = vec![format!("ip access-list extended {acl}")];
                     for o in old {
                         let text = shown(o, style);
-                        let body = text.strip_prefix(&format!("access-list {acl} ")).unwrap_or(&text);
+                        let body = text
+                            .strip_prefix(&format!("access-list {acl} "))
+                            .unwrap_or(&text);
                         v.push(format!(" no {body}"));
                     }
                     v.extend(new.iter().map(|f| format!(" {}", flow_entry(f))));
                     v
                 }
             }
-            Remedy::SetPsk { peer, keyring, old, same_as } => {
+            Remedy::SetPsk {
+                peer,
+                keyring,
+                old,
+                same_as,
+            } => {
                 let key = format!("<the key configured on {same_as}>");
                 let mut v = Vec::new();
                 match keyring {
@@ -245,7 +281,9 @@ impl CiscoIos {
                 v.push(format!(" set peer {new}"));
                 v
             }
-            Remedy::SetIkeAttr { priority, value, .. } => {
+            Remedy::SetIkeAttr {
+                priority, value, ..
+            } => {
                 let line = match value {
                     IkeValue::Encr(e) => format!(" encryption {}", encr(e)),
                     IkeValue::Integ(i) => format!(" hash {}", hash(i)),
@@ -256,14 +294,25 @@ impl CiscoIos {
                 vec![format!("crypto isakmp policy {priority}"), line]
             }
             Remedy::AddIkePolicy { proposal } => {
-                let used: Vec<u32> = dev.ike_proposals.iter().filter(|p| !p.builtin).map(|p| p.priority).collect();
-                let prio = (1..).map(|n| n * 10).find(|n| !used.contains(n)).unwrap_or(10);
+                let used: Vec<u32> = dev
+                    .ike_proposals
+                    .iter()
+                    .filter(|p| !p.builtin)
+                    .map(|p| p.priority)
+                    .collect();
+                let prio = (1..)
+                    .map(|n| n * 10)
+                    .find(|n| !used.contains(n))
+                    .unwrap_or(10);
                 let mut v = vec![format!("crypto isakmp policy {prio}")];
                 v.extend(policy_lines(proposal));
                 v
             }
             Remedy::SetTransforms { policy, proposal } => {
-                let mut v = vec![format!("crypto ipsec transform-set {policy} {}", transforms(proposal))];
+                let mut v = vec![format!(
+                    "crypto ipsec transform-set {policy} {}",
+                    transforms(proposal)
+                )];
                 if proposal.mode == crate::model::EncapMode::Transport {
                     v.push(" mode transport".into());
                 }
@@ -276,7 +325,12 @@ impl CiscoIos {
                     None => " no set pfs".into(),
                 },
             ],
-            Remedy::PermitInFilter { acl, before, permit, .. } => {
+            Remedy::PermitInFilter {
+                acl,
+                before,
+                permit,
+                ..
+            } => {
                 let seq = before.as_ref().and_then(|b| seq_before(dev, acl, b));
                 let entry = permit_entry(permit);
                 vec![
@@ -287,10 +341,15 @@ impl CiscoIos {
                     },
                 ]
             }
+            Remedy::NoShutdown { interface } => {
+                vec![format!("interface {interface}"), " no shutdown".into()]
+            }
             Remedy::AllowIdentity { list, identity } => match identity {
                 Identity::Fqdn(f) => vec![format!("crypto identity {list}"), format!(" fqdn {f}")],
                 Identity::Dn(d) => vec![format!("crypto identity {list}"), format!(" dn {d}")],
-                other => vec![format!("! allow {other} in identity list {list} (identity lists hold DNs and FQDNs: make the peer send its host name with 'crypto isakmp identity hostname')")],
+                other => vec![format!(
+                    "! allow {other} in identity list {list} (identity lists hold DNs and FQDNs: make the peer send its host name with 'crypto isakmp identity hostname')"
+                )],
             },
             Remedy::Text { text } => vec![format!("! {text}")],
         }
@@ -299,7 +358,10 @@ impl CiscoIos {
 
 impl Advisor for CiscoIos {
     fn fix(&self, dev: &Device, remedies: &[Remedy], style: &Style) -> Vec<String> {
-        let body: Vec<String> = remedies.iter().flat_map(|r| self.one(dev, r, style)).collect();
+        let body: Vec<String> = remedies
+            .iter()
+            .flat_map(|r| self.one(dev, r, style))
+            .collect();
         if body.iter().all(|l| l.starts_with('!')) {
             return body;
         }
@@ -332,7 +394,10 @@ impl Advisor for CiscoIos {
                 "show crypto key mypubkey rsa".into(),
                 "show crypto pki certificates".into(),
             ],
-            Probe::ClearSas { peer } => vec!["clear crypto isakmp".into(), format!("clear crypto sa peer {peer}")],
+            Probe::ClearSas { peer } => vec![
+                "clear crypto isakmp".into(),
+                format!("clear crypto sa peer {peer}"),
+            ],
             Probe::Capture { local, peer } => capture(dev, *local, *peer),
         }
     }
@@ -354,7 +419,9 @@ fn capture(dev: &Device, local: IpAddr, peer: IpAddr) -> Vec<String> {
         v.push(format!(" permit ahp host {s} host {d}"));
     }
     v.push("exit".into());
-    v.push(format!("monitor capture IPSEC access-list IPSEC-CAPTURE interface {iface} both"));
+    v.push(format!(
+        "monitor capture IPSEC access-list IPSEC-CAPTURE interface {iface} both"
+    ));
     v.push("monitor capture IPSEC start".into());
     v.push("! reproduce the problem, then:".into());
     v.push("monitor capture IPSEC stop".into());

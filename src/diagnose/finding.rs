@@ -99,6 +99,9 @@ pub enum Remedy {
         before: Option<Loc>,
         permit: PermitSpec,
     },
+    NoShutdown {
+        interface: String,
+    },
     AllowIdentity {
         list: String,
         identity: Identity,
@@ -113,22 +116,40 @@ pub enum Remedy {
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Probe {
     ShowIkeSa,
-    ShowIpsecSa { peer: IpAddr },
+    ShowIpsecSa {
+        peer: IpAddr,
+    },
     ShowPolicies,
     ShowIkePolicies,
     ShowTransformSets,
     ShowKeys,
     DebugIke,
     DebugIpsec,
-    ShowRoute { dest: IpAddr },
-    Ping { dest: IpAddr, source: Option<IpAddr> },
-    ShowInterface { name: String },
-    ShowAcl { name: String },
-    ShowIdentity { name: String },
+    ShowRoute {
+        dest: IpAddr,
+    },
+    Ping {
+        dest: IpAddr,
+        source: Option<IpAddr>,
+    },
+    ShowInterface {
+        name: String,
+    },
+    ShowAcl {
+        name: String,
+    },
+    ShowIdentity {
+        name: String,
+    },
     ShowClock,
     ShowCertificates,
-    ClearSas { peer: IpAddr },
-    Capture { local: IpAddr, peer: IpAddr },
+    ClearSas {
+        peer: IpAddr,
+    },
+    Capture {
+        local: IpAddr,
+        peer: IpAddr,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

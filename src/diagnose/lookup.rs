@@ -3,7 +3,9 @@
 
 use crate::model::ike::PreSharedKey;
 use crate::model::net::TunnelSource;
-use crate::model::{AddrSpec, Device, Identity, IdentityKind, Interface, PeerMatch, PolicyKind, TunnelPolicy};
+use crate::model::{
+    AddrSpec, Device, Identity, IdentityKind, Interface, PeerMatch, PolicyKind, TunnelPolicy,
+};
 use ipnet::IpNet;
 use std::net::IpAddr;
 
@@ -28,11 +30,9 @@ pub fn applied_interfaces<'a>(dev: &'a Device, pol: &TunnelPolicy) -> Vec<&'a In
             };
             match &t.source {
                 Some(TunnelSource::Interface(n)) => dev.interface(n).into_iter().collect(),
-                Some(TunnelSource::Address(a)) => dev
-                    .interfaces
-                    .iter()
-                    .filter(|i| i.owns(*a))
-                    .collect(),
+                Some(TunnelSource::Address(a)) => {
+                    dev.interfaces.iter().filter(|i| i.owns(*a)).collect()
+                }
                 None => Vec::new(),
             }
         }
@@ -63,14 +63,13 @@ pub fn map_lines<'a>(dev: &'a Device, pol: &TunnelPolicy) -> Vec<&'a Interface> 
 /// The address this device sources IKE from towards `peer`.
 pub fn ike_source(dev: &Device, pol: &TunnelPolicy, peer: IpAddr) -> Option<IpAddr> {
     let applied = applied_interfaces(dev, pol);
-    if let PolicyKind::Vti { interface, .. } = &pol.kind {
-        if let Some(TunnelSource::Address(a)) = dev
+    if let PolicyKind::Vti { interface, .. } = &pol.kind
+        && let Some(TunnelSource::Address(a)) = dev
             .interface(interface)
             .and_then(|i| i.tunnel.as_ref())
             .and_then(|t| t.source.clone())
-        {
-            return Some(a);
-        }
+    {
+        return Some(a);
     }
     let via_route = dev.route_to(peer).and_then(|l| l.exit).and_then(|i| {
         let same_family = |n: &&IpNet| n.addr().is_ipv4() == peer.is_ipv4();
@@ -99,7 +98,11 @@ fn specificity(p: &PeerMatch) -> i32 {
 
 /// The pre-shared key the device would use with a peer at `addr` (most specific match, keys
 /// of a profile that matches the peer first).
-pub fn psk_for<'a>(dev: &'a Device, addr: IpAddr, id: Option<&Identity>) -> Option<&'a PreSharedKey> {
+pub fn psk_for<'a>(
+    dev: &'a Device,
+    addr: IpAddr,
+    id: Option<&Identity>,
+) -> Option<&'a PreSharedKey> {
     let matches = |k: &&PreSharedKey| match (&k.peer, id) {
         (PeerMatch::Address(s), _) => s.contains(addr),
         (PeerMatch::Hostname(h), Some(Identity::Fqdn(f))) => h.eq_ignore_ascii_case(f),
@@ -118,7 +121,11 @@ pub fn psk_for<'a>(dev: &'a Device, addr: IpAddr, id: Option<&Identity>) -> Opti
     let in_profile = dev
         .psks
         .iter()
-        .filter(|k| k.keyring.as_deref().is_some_and(|r| profile_rings.contains(&r)))
+        .filter(|k| {
+            k.keyring
+                .as_deref()
+                .is_some_and(|r| profile_rings.contains(&r))
+        })
         .filter(matches)
         .max_by_key(|k| specificity(&k.peer));
     in_profile.or_else(|| {

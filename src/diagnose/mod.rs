@@ -111,7 +111,13 @@ pub fn diagnose(case: &Case) -> Diagnosis {
             peer_address: leg.target.to_string(),
             outcome: first_error
                 .map(|f| f.code.code().to_string())
-                .unwrap_or_else(|| if leg.b.is_some() { "healthy".into() } else { "inconclusive".into() }),
+                .unwrap_or_else(|| {
+                    if leg.b.is_some() {
+                        "healthy".into()
+                    } else {
+                        "inconclusive".into()
+                    }
+                }),
         });
         for f in out {
             merge(&mut all, f);
@@ -133,17 +139,18 @@ fn merge(all: &mut Vec<Finding>, f: Finding) {
         ev
     };
     let fk = key(&f);
-    let same = all
-        .iter_mut()
-        .find(|g| g.code == f.code && (key(g) == fk || (g.peer == f.peer && g.evidence.first() == f.evidence.first())));
+    let same = all.iter_mut().find(|g| {
+        g.code == f.code
+            && (key(g) == fk || (g.peer == f.peer && g.evidence.first() == f.evidence.first()))
+    });
     match same {
         Some(g) => {
-            if let (Some(_), Some((i, _))) = (&g.direction, &f.direction) {
-                if g.direction != f.direction {
-                    g.summary
-                        .push_str(&format!(" The same happens when {i} initiates."));
-                    g.direction = None;
-                }
+            if let (Some(_), Some((i, _))) = (&g.direction, &f.direction)
+                && g.direction != f.direction
+            {
+                g.summary
+                    .push_str(&format!(" The same happens when {i} initiates."));
+                g.direction = None;
             }
         }
         None => all.push(f),

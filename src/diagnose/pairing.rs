@@ -27,9 +27,7 @@ impl Leg<'_> {
     /// The address the responder receives IKE on.
     pub fn b_addr(&self) -> Option<IpAddr> {
         match (self.b, self.wrong_address) {
-            (Some(b), true) => b
-                .addresses()
-                .find(|x| x.is_ipv4() == self.target.is_ipv4()),
+            (Some(b), true) => b.addresses().find(|x| x.is_ipv4() == self.target.is_ipv4()),
             (Some(_), false) => Some(self.target),
             (None, _) => None,
         }
@@ -89,10 +87,7 @@ pub fn legs(devs: &[Device]) -> Vec<Leg<'_>> {
                             .map(|(bi, _)| bi)
                             .collect();
                         let unused = back.len() == 1
-                            && !pol
-                                .peers
-                                .iter()
-                                .any(|(x, _)| devs[back[0]].owns(*x));
+                            && !pol.peers.iter().any(|(x, _)| devs[back[0]].owns(*x));
                         if unused && devs.len() == 2 {
                             (Some(back[0]), true, false)
                         } else {

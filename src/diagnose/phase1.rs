@@ -5,7 +5,7 @@ use super::cause::{Cause, Step};
 use super::finding::{Finding, IkeValue, PermitSpec, Probe, Remedy, Severity};
 use super::lookup;
 use super::pairing::Leg;
-use crate::model::net::{Action, Packet, PROTO_UDP};
+use crate::model::net::{Action, PROTO_UDP, Packet};
 use crate::model::{Device, IkeAttr, IkeProposal, IkeVersion, Interface, Loc};
 use ipnet::IpNet;
 
@@ -59,7 +59,9 @@ fn map_and_route(leg: &Leg<'_>, out: &mut Vec<Finding>) {
             .collect();
         let target_iface = exit.map(|e| e.name.clone());
         let summary = if wrong.is_empty() {
-            format!("{name}'s crypto map {map} is applied to no interface, so no traffic is ever encrypted and IKE never starts.")
+            format!(
+                "{name}'s crypto map {map} is applied to no interface, so no traffic is ever encrypted and IKE never starts."
+            )
         } else {
             format!("{name}'s crypto map {map} is applied only to an interface that is shut down.")
         };
@@ -67,7 +69,11 @@ fn map_and_route(leg: &Leg<'_>, out: &mut Vec<Finding>) {
             .certain()
             .evidence([&pol.loc])
             .evidence(wrong)
-            .check(name, "confirm where the map is applied", vec![Probe::ShowPolicies]);
+            .check(
+                name,
+                "confirm where the map is applied",
+                vec![Probe::ShowPolicies],
+            );
         if let Some(t) = target_iface {
             f = f.fix(
                 name,
@@ -122,10 +128,10 @@ fn map_and_route(leg: &Leg<'_>, out: &mut Vec<Finding>) {
     let wan = applied.first().copied();
     if route.is_none() || !exit_ok {
         let mut ev = vec![leg.target_loc.clone()];
-        if let Some(r) = route.as_ref() {
-            if let crate::model::route::RouteSource::Static(r) = r.source {
-                ev.push(r.loc.clone());
-            }
+        if let Some(r) = route.as_ref()
+            && let crate::model::route::RouteSource::Static(r) = r.source
+        {
+            ev.push(r.loc.clone());
         }
         let how = match exit {
             None => format!("has no route to the peer {}", leg.target),
@@ -143,12 +149,21 @@ fn map_and_route(leg: &Leg<'_>, out: &mut Vec<Finding>) {
                 format!("{name} {how}, so IKE towards it is never started."),
             )
             .evidence(&ev)
-            .evidence(wan.iter().flat_map(|w| w.crypto_map.as_ref().map(|(_, l)| l)))
+            .evidence(
+                wan.iter()
+                    .flat_map(|w| w.crypto_map.as_ref().map(|(_, l)| l)),
+            )
             .fix(name, vec![route_remedy(a, IpNet::from(leg.target), wan)])
             .check(
                 name,
                 "see the routing decision for the peer",
-                vec![Probe::ShowRoute { dest: leg.target }, Probe::Ping { dest: leg.target, source: leg.a_src }],
+                vec![
+                    Probe::ShowRoute { dest: leg.target },
+                    Probe::Ping {
+                        dest: leg.target,
+                        source: leg.a_src,
+                    },
+                ],
             ),
         );
         return;
@@ -166,7 +181,10 @@ fn map_and_route(leg: &Leg<'_>, out: &mut Vec<Finding>) {
         if !ok {
             let how = match r.as_ref().and_then(|l| l.exit) {
                 None => format!("has no route to {}", rule.flow.dst),
-                Some(e) => format!("routes {} out of {}, away from the crypto map interface", rule.flow.dst, e.name),
+                Some(e) => format!(
+                    "routes {} out of {}, away from the crypto map interface",
+                    rule.flow.dst, e.name
+                ),
             };
             let dest = match rule.flow.dst {
                 crate::model::AddrSpec::Net { net } => net,
@@ -210,10 +228,11 @@ fn acl_reversed(leg: &Leg<'_>, out: &mut Vec<Finding>) {
         .as_ref()
         .map(|(n, _)| n.clone())
         .unwrap_or_default();
-    let lan = a
-        .interfaces
-        .iter()
-        .find(|i| i.addresses.iter().any(|n| reversed[0].flow.dst.contains(n.addr())));
+    let lan = a.interfaces.iter().find(|i| {
+        i.addresses
+            .iter()
+            .any(|n| reversed[0].flow.dst.contains(n.addr()))
+    });
     out.push(
         Finding::new(
             Cause::CryptoAclReversed,
@@ -246,7 +265,10 @@ pub fn initiator_credentials(leg: &Leg<'_>, auth_psk: bool, out: &mut Vec<Findin
     if auth_psk && lookup::psk_for(a, leg.target, None).is_none() {
         let keys: Vec<&Loc> = a.psks.iter().map(|k| &k.loc).collect();
         let keyring = a.psks.iter().find_map(|k| k.keyring.clone());
-        let same_as = leg.b.map(|b| b.name.clone()).unwrap_or_else(|| "the peer".into());
+        let same_as = leg
+            .b
+            .map(|b| b.name.clone())
+            .unwrap_or_else(|| "the peer".into());
         out.push(
             Finding::new(
                 Cause::NoPskForPeer,
@@ -323,14 +345,12 @@ pub fn peer_address(leg: &Leg<'_>, out: &mut Vec<Finding>) {
 /// The interface on the responder that receives IKE from this leg.
 pub fn b_interface<'a>(leg: &Leg<'a>) -> Option<&'a Interface> {
     let b = leg.b?;
-    if let Some(addr) = leg.b_addr() {
-        if let Some(i) = b.interfaces.iter().find(|i| i.owns(addr)) {
-            return Some(i);
-        }
+    if let Some(addr) = leg.b_addr()
+        && let Some(i) = b.interfaces.iter().find(|i| i.owns(addr))
+    {
+        return Some(i);
     }
-    leg.a_seen
-        .and_then(|s| b.route_to(s))
-        .and_then(|l| l.exit)
+    leg.a_seen.and_then(|s| b.route_to(s)).and_then(|l| l.exit)
 }
 
 /// Runs a packet through an interface filter; returns the deciding lines when it is dropped.
@@ -383,7 +403,12 @@ pub fn reaches(leg: &Leg<'_>, out: &mut Vec<Finding>) {
         };
         if let Some((ev, acl, before)) = filter_drops(b, bif.acl_in.as_ref(), &p) {
             let nat_note = if *port == 4500 {
-                format!(" {}'s traffic crosses NAT (it has private address {} but {} knows it as {src}), so IKE moves to UDP 4500 after the first exchange.", leg.a.name, leg.a_src.map(|x| x.to_string()).unwrap_or_default(), b.name)
+                format!(
+                    " {}'s traffic crosses NAT (it has private address {} but {} knows it as {src}), so IKE moves to UDP 4500 after the first exchange.",
+                    leg.a.name,
+                    leg.a_src.map(|x| x.to_string()).unwrap_or_default(),
+                    b.name
+                )
             } else {
                 String::new()
             };
@@ -434,7 +459,10 @@ pub fn reaches(leg: &Leg<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     Cause::IkeBlocked,
                     &a.name,
-                    format!("{}'s outbound access list {acl} on {} drops its own IKE (UDP 500) to {}.", a.name, exit.name, leg.target),
+                    format!(
+                        "{}'s outbound access list {acl} on {} drops its own IKE (UDP 500) to {}.",
+                        a.name, exit.name, leg.target
+                    ),
                 )
                 .certain()
                 .direction(&a.name, &b.name)
@@ -495,10 +523,22 @@ pub fn route_back(leg: &Leg<'_>, out: &mut Vec<Finding>) {
 fn attrs_of(p: &IkeProposal) -> [(IkeAttr, String); 4] {
     let j = |v: Vec<String>| v.join("/");
     [
-        (IkeAttr::Encryption, j(p.encr.iter().map(|e| e.to_string()).collect())),
-        (IkeAttr::Integrity, j(p.integ.iter().map(|e| e.to_string()).collect())),
-        (IkeAttr::Group, j(p.groups.iter().map(|e| e.to_string()).collect())),
-        (IkeAttr::Auth, p.auth.map(|a| a.to_string()).unwrap_or_default()),
+        (
+            IkeAttr::Encryption,
+            j(p.encr.iter().map(|e| e.to_string()).collect()),
+        ),
+        (
+            IkeAttr::Integrity,
+            j(p.integ.iter().map(|e| e.to_string()).collect()),
+        ),
+        (
+            IkeAttr::Group,
+            j(p.groups.iter().map(|e| e.to_string()).collect()),
+        ),
+        (
+            IkeAttr::Auth,
+            p.auth.map(|a| a.to_string()).unwrap_or_default(),
+        ),
     ]
 }
 
@@ -537,11 +577,7 @@ fn describe(p: &IkeProposal, a: IkeAttr) -> String {
             .unwrap_or_default(),
     };
     let implied = p.attr_loc(a).is_none() && !p.builtin;
-    if implied {
-        format!("{v} (default)")
-    } else {
-        v
-    }
+    if implied { format!("{v} (default)") } else { v }
 }
 
 /// The outcome of IKE proposal selection on the responder.
@@ -557,10 +593,8 @@ pub fn proposals<'a>(leg: &Leg<'a>, out: &mut Vec<Finding>) -> Option<Agreed<'a>
     let v = leg.pol.ike_version;
     let offered: Vec<&IkeProposal> = a.ike_proposals_for(v).collect();
     let mine: Vec<&IkeProposal> = b.ike_proposals_for(v).collect();
-    if offered.is_empty() || mine.is_empty() {
-        if v == IkeVersion::V2 || offered.is_empty() {
-            return None;
-        }
+    if (offered.is_empty() || mine.is_empty()) && (v == IkeVersion::V2 || offered.is_empty()) {
+        return None;
     }
     for r in &mine {
         for i in &offered {
@@ -601,7 +635,15 @@ pub fn proposals<'a>(leg: &Leg<'a>, out: &mut Vec<Finding>) -> Option<Agreed<'a>
     let names: Vec<String> = diff.iter().map(|d| d.to_string()).collect();
     let details: Vec<String> = diff
         .iter()
-        .map(|d| format!("{d}: {} {} vs {} {}", a.name, describe(i, *d), b.name, describe(r, *d)))
+        .map(|d| {
+            format!(
+                "{d}: {} {} vs {} {}",
+                a.name,
+                describe(i, *d),
+                b.name,
+                describe(r, *d)
+            )
+        })
         .collect();
     let mut f = Finding::new(
         Cause::IkeProposalMismatch,
@@ -639,16 +681,34 @@ pub fn proposals<'a>(leg: &Leg<'a>, out: &mut Vec<Finding>) -> Option<Agreed<'a>
     if !i.builtin {
         f = f.fix(&a.name, set(i, r));
     } else {
-        f = f.fix(&a.name, vec![Remedy::AddIkePolicy { proposal: Box::new(r.clone()) }]);
+        f = f.fix(
+            &a.name,
+            vec![Remedy::AddIkePolicy {
+                proposal: Box::new(r.clone()),
+            }],
+        );
     }
     if !r.builtin {
         f = f.fix(&b.name, set(r, i));
     } else {
-        f = f.fix(&b.name, vec![Remedy::AddIkePolicy { proposal: Box::new(i.clone()) }]);
+        f = f.fix(
+            &b.name,
+            vec![Remedy::AddIkePolicy {
+                proposal: Box::new(i.clone()),
+            }],
+        );
     }
     f = f
-        .check(&b.name, "the responder says which attribute it rejects", vec![Probe::DebugIke, Probe::ShowIkePolicies])
-        .check(&a.name, "compare the offered policies", vec![Probe::ShowIkePolicies]);
+        .check(
+            &b.name,
+            "the responder says which attribute it rejects",
+            vec![Probe::DebugIke, Probe::ShowIkePolicies],
+        )
+        .check(
+            &a.name,
+            "compare the offered policies",
+            vec![Probe::ShowIkePolicies],
+        );
     out.push(f);
     None
 }

@@ -27,38 +27,90 @@ fn peer_ok(pol: &TunnelPolicy, leg: &Leg<'_>) -> bool {
             .is_some_and(|s| pol.peers.iter().any(|(p, _)| *p == s))
 }
 
-pub fn negotiate<'a>(leg: &Leg<'a>, skip_selectors: bool, out: &mut Vec<Finding>) -> Option<Chosen<'a>> {
+pub fn negotiate<'a>(
+    leg: &Leg<'a>,
+    skip_selectors: bool,
+    out: &mut Vec<Finding>,
+) -> Option<Chosen<'a>> {
     let b = leg.b?;
     let a = leg.a;
     let bif = b_interface(leg)?;
-    let candidates: Vec<&TunnelPolicy> = match &leg.pol.kind {
-        PolicyKind::Vti { .. } => b
-            .policies
-            .iter()
-            .filter(|p| matches!(p.kind, PolicyKind::Vti { .. }))
-            .filter(|p| lookup::applied_interfaces(b, p).iter().any(|i| i.name == bif.name))
-            .collect(),
-        _ => b
-            .policies
-            .iter()
-            .filter(|p| lookup::applied_interfaces(b, p).iter().any(|i| i.name == bif.name))
-            .collect(),
-    };
+    let vti = matches!(leg.pol.kind, PolicyKind::Vti { .. });
+    let candidates: Vec<&TunnelPolicy> = b
+        .policies
+        .iter()
+        .filter(|p| matches!(p.kind, PolicyKind::Vti { .. }) == vti)
+        .filter(|p| {
+            lookup::applied_interfaces(b, p)
+                .iter()
+                .any(|i| i.name == bif.name)
+        })
+        .collect();
     if candidates.is_empty() {
-        if !b.policies.is_empty() && !matches!(leg.pol.kind, PolicyKind::Vti { .. }) {
-            out.push(
-                Finding::new(
-                    Cause::CryptoMapNotApplied,
-                    &b.name,
-                    format!("{} has no crypto map on {}, the interface that receives {}'s negotiation, so it has no IPsec policy to answer quick mode with.", b.name, bif.name, a.name),
-                )
+        let shut: Vec<&crate::model::Interface> = b
+            .interfaces
+            .iter()
+            .filter(|i| {
+                i.shutdown
+                    && i.tunnel
+                        .as_ref()
+                        .is_some_and(|t| t.destination.is_some() && t.destination == leg.a_seen)
+            })
+            .collect();
+        let summary = if vti {
+            match shut.first() {
+                Some(t) => format!(
+                    "{}'s tunnel interface {} towards {} is shut down, so {} has nothing to answer {}'s tunnel with.",
+                    b.name, t.name, a.name, b.name, a.name
+                ),
+                None => format!(
+                    "{} has no protected tunnel interface whose destination is {} ({}), so it has nothing to answer the route-based tunnel with.",
+                    b.name,
+                    a.name,
+                    leg.a_seen.map(|x| x.to_string()).unwrap_or_default()
+                ),
+            }
+        } else {
+            format!(
+                "{} has no crypto map on {}, the interface that receives {}'s negotiation, so it has no IPsec policy to answer quick mode with.",
+                b.name, bif.name, a.name
+            )
+        };
+        if !b.policies.is_empty() || vti {
+            let mut f = Finding::new(Cause::CryptoMapNotApplied, &b.name, summary)
                 .certain()
                 .direction(&a.name, &b.name)
+                .evidence(shut.iter().map(|i| &i.loc))
                 .evidence([&bif.loc])
-                .evidence(b.policies.iter().map(|p| &p.loc).take(3))
-                .fix(&b.name, b.policies.iter().filter_map(lookup::map_name).take(1).map(|m| Remedy::ApplyCryptoMap { map: m.to_string(), interface: bif.name.clone(), remove_from: None }).collect())
-                .check(&b.name, "see where maps are applied", vec![Probe::ShowPolicies]),
-            );
+                .evidence(b.policies.iter().filter(|_| !vti).map(|p| &p.loc).take(3))
+                .check(
+                    &b.name,
+                    "see where IPsec is applied",
+                    vec![Probe::ShowPolicies],
+                );
+            if !vti {
+                f = f.fix(
+                    &b.name,
+                    b.policies
+                        .iter()
+                        .filter_map(lookup::map_name)
+                        .take(1)
+                        .map(|m| Remedy::ApplyCryptoMap {
+                            map: m.to_string(),
+                            interface: bif.name.clone(),
+                            remove_from: None,
+                        })
+                        .collect(),
+                );
+            } else if let Some(t) = shut.first() {
+                f = f.fix(
+                    &b.name,
+                    vec![Remedy::NoShutdown {
+                        interface: t.name.clone(),
+                    }],
+                );
+            }
+            out.push(f);
         }
         return None;
     }
@@ -69,7 +121,11 @@ pub fn negotiate<'a>(leg: &Leg<'a>, skip_selectors: bool, out: &mut Vec<Finding>
         .copied()
         .filter(|p| admits(p, &first.flow))
         .collect();
-    let from_peer: Vec<&TunnelPolicy> = candidates.iter().copied().filter(|p| peer_ok(p, leg)).collect();
+    let from_peer: Vec<&TunnelPolicy> = candidates
+        .iter()
+        .copied()
+        .filter(|p| peer_ok(p, leg))
+        .collect();
     let chosen = matching.iter().copied().find(|p| peer_ok(p, leg));
     let Some(resp) = chosen else {
         if skip_selectors {
@@ -131,12 +187,24 @@ fn asymmetric(leg: &Leg<'_>, resp: &TunnelPolicy, first: &SelectorRule, out: &mu
     let theirs: Vec<&SelectorRule> = resp.protected().collect();
     let reverse_ok = theirs.iter().all(|r| admits(leg.pol, &r.flow));
     let who = if reverse_ok && !theirs.is_empty() {
-        format!("{} can still initiate (its selectors fall inside {}'s mirrored ACL), but {} cannot", b.name, a.name, a.name)
+        format!(
+            "{} can still initiate (its selectors fall inside {}'s mirrored ACL), but {} cannot",
+            b.name, a.name, a.name
+        )
     } else {
         "neither side can bring the tunnel up".into()
     };
-    let b_acl = resp.selector_source.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
-    let a_acl = leg.pol.selector_source.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
+    let b_acl = resp
+        .selector_source
+        .as_ref()
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default();
+    let a_acl = leg
+        .pol
+        .selector_source
+        .as_ref()
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default();
     let theirs_txt: Vec<String> = theirs.iter().map(|r| r.flow.to_string()).collect();
     out.push(
         Finding::new(
@@ -172,12 +240,21 @@ fn asymmetric(leg: &Leg<'_>, resp: &TunnelPolicy, first: &SelectorRule, out: &mu
 
 fn transform_mismatch(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
     let (a, b) = (leg.a, leg.b.expect("caller checked"));
-    let missing: Vec<_> = leg.pol.missing_proposals.iter().chain(resp.missing_proposals.iter()).collect();
+    let missing: Vec<_> = leg
+        .pol
+        .missing_proposals
+        .iter()
+        .chain(resp.missing_proposals.iter())
+        .collect();
     let pair = leg
         .pol
         .proposals
         .iter()
-        .flat_map(|i| resp.proposals.iter().map(move |r| (i, r, i.agrees_with(r).err().unwrap_or_default())))
+        .flat_map(|i| {
+            resp.proposals
+                .iter()
+                .map(move |r| (i, r, i.agrees_with(r).err().unwrap_or_default()))
+        })
         .min_by_key(|(_, _, d)| d.len());
     let mut f = match pair {
         Some((i, r, diff)) => Finding::new(
@@ -211,8 +288,16 @@ fn transform_mismatch(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>
         .certain()
         .step(Step::Phase2)
         .direction(&a.name, &b.name)
-        .check(&a.name, "compare transform sets", vec![Probe::ShowTransformSets, Probe::DebugIke])
-        .check(&b.name, "compare transform sets", vec![Probe::ShowTransformSets]);
+        .check(
+            &a.name,
+            "compare transform sets",
+            vec![Probe::ShowTransformSets, Probe::DebugIke],
+        )
+        .check(
+            &b.name,
+            "compare transform sets",
+            vec![Probe::ShowTransformSets],
+        );
     out.push(f);
 }
 
@@ -241,9 +326,25 @@ fn pfs(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
             .evidence([bloc])
             .evidence(leg.pol.pfs.iter().map(|(_, l)| l))
             .evidence([&leg.pol.loc])
-            .fix(&a.name, vec![Remedy::SetPfs { policy: leg.pol.label(), group: Some(*gb) }])
-            .fix(&b.name, vec![Remedy::SetPfs { policy: resp.label(), group: leg.pol.pfs.as_ref().map(|(g, _)| *g) }])
-            .check(&b.name, "the responder logs the missing KE payload", vec![Probe::DebugIke, Probe::ShowPolicies]),
+            .fix(
+                &a.name,
+                vec![Remedy::SetPfs {
+                    policy: leg.pol.label(),
+                    group: Some(*gb),
+                }],
+            )
+            .fix(
+                &b.name,
+                vec![Remedy::SetPfs {
+                    policy: resp.label(),
+                    group: leg.pol.pfs.as_ref().map(|(g, _)| *g),
+                }],
+            )
+            .check(
+                &b.name,
+                "the responder logs the missing KE payload",
+                vec![Probe::DebugIke, Probe::ShowPolicies],
+            ),
     );
 }
 
@@ -284,7 +385,9 @@ fn identity(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
 /// Phase 2 lifetimes: IOS settles on the lower one, so a difference is only worth a note.
 pub fn lifetimes(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
     let (a, b) = (leg.a, leg.b.expect("caller checked"));
-    let (Some((la, loc_a)), Some((lb, loc_b))) = (&leg.pol.lifetime_secs, &chosen.resp.lifetime_secs) else {
+    let (Some((la, loc_a)), Some((lb, loc_b))) =
+        (&leg.pol.lifetime_secs, &chosen.resp.lifetime_secs)
+    else {
         return;
     };
     if la != lb {
@@ -292,7 +395,10 @@ pub fn lifetimes(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
             Finding::new(
                 Cause::LifetimeMismatch,
                 &a.name,
-                format!("IPsec SA lifetimes differ ({}: {la} s, {}: {lb} s); the lower one is used.", a.name, b.name),
+                format!(
+                    "IPsec SA lifetimes differ ({}: {la} s, {}: {lb} s); the lower one is used.",
+                    a.name, b.name
+                ),
             )
             .severity(Severity::Info)
             .step(Step::Phase2)

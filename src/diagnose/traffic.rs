@@ -6,7 +6,7 @@ use super::finding::{Finding, PermitSpec, Probe, Remedy, Severity};
 use super::pairing::Leg;
 use super::phase1::{b_interface, filter_drops};
 use super::phase2::Chosen;
-use crate::model::net::{Packet, PROTO_AH, PROTO_ESP, PROTO_ICMP, PROTO_TCP, PROTO_UDP};
+use crate::model::net::{PROTO_AH, PROTO_ESP, PROTO_ICMP, PROTO_TCP, PROTO_UDP, Packet};
 use crate::model::{AddrSpec, PolicyKind};
 use ipnet::IpNet;
 
@@ -47,7 +47,13 @@ pub fn crosses(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
         v
     };
     for (proto, code, what) in protos {
-        let p = Packet { proto, src, dst, src_port: None, dst_port: None };
+        let p = Packet {
+            proto,
+            src,
+            dst,
+            src_port: None,
+            dst_port: None,
+        };
         if let Some((ev, acl, before)) = filter_drops(b, bif.acl_in.as_ref(), &p) {
             esp_ok = false;
             out.push(
@@ -102,7 +108,13 @@ fn inner(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
         let drops: Vec<_> = probes
             .iter()
             .filter_map(|(proto, port)| {
-                let p = Packet { proto: *proto, src: s, dst: d, src_port: port.map(|_| 40000), dst_port: *port };
+                let p = Packet {
+                    proto: *proto,
+                    src: s,
+                    dst: d,
+                    src_port: port.map(|_| 40000),
+                    dst_port: *port,
+                };
                 filter_drops(b, bif.acl_in.as_ref(), &p)
             })
             .collect();
@@ -138,7 +150,9 @@ fn protected_route(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
     let (a, b) = (leg.a, leg.b.expect("caller checked"));
     let bif = b_interface(leg);
     for rule in chosen.resp.protected() {
-        let Some(d) = rule.flow.src.sample() else { continue };
+        let Some(d) = rule.flow.src.sample() else {
+            continue;
+        };
         let l = b.route_to(d);
         let back_out = l
             .as_ref()
@@ -188,7 +202,12 @@ pub fn acl_any(leg: &Leg<'_>, out: &mut Vec<Finding>) {
     if any.is_empty() {
         return;
     }
-    let acl = leg.pol.selector_source.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
+    let acl = leg
+        .pol
+        .selector_source
+        .as_ref()
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default();
     out.push(
         Finding::new(
             Cause::CryptoAclAny,

@@ -130,10 +130,10 @@ pub struct Verdict<'a> {
 
 impl AclEntry {
     pub fn matches(&self, p: &Packet) -> bool {
-        if let Some(proto) = self.proto {
-            if proto != p.proto {
-                return false;
-            }
+        if let Some(proto) = self.proto
+            && proto != p.proto
+        {
+            return false;
         }
         if !self.src.contains(p.src) || !self.dst.contains(p.dst) {
             return false;

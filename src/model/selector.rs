@@ -11,11 +11,19 @@ use std::net::{IpAddr, Ipv4Addr};
 pub enum AddrSpec {
     Any,
     /// A prefix (or a host as /32, /128).
-    Net { net: IpNet },
+    Net {
+        net: IpNet,
+    },
     /// IPv4 address with an IOS wildcard mask that may be non-contiguous.
-    Wildcard { base: Ipv4Addr, wildcard: Ipv4Addr },
+    Wildcard {
+        base: Ipv4Addr,
+        wildcard: Ipv4Addr,
+    },
     /// An inclusive address range (IKEv2 traffic selectors).
-    Range { first: IpAddr, last: IpAddr },
+    Range {
+        first: IpAddr,
+        last: IpAddr,
+    },
 }
 
 fn v4(a: Ipv4Addr) -> u32 {
@@ -58,11 +66,7 @@ impl AddrSpec {
                     u32::from(n.network()) as u128,
                     u32::from(n.broadcast()) as u128,
                 ),
-                IpNet::V6(n) => (
-                    false,
-                    u128::from(n.network()),
-                    u128::from(n.broadcast()),
-                ),
+                IpNet::V6(n) => (false, u128::from(n.network()), u128::from(n.broadcast())),
             }),
             AddrSpec::Wildcard { base, wildcard } => {
                 Some((true, v4(*base) as u128, (v4(*base) | v4(*wildcard)) as u128))

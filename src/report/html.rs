@@ -39,20 +39,38 @@ pub fn render(r: &Report) -> String {
         esc(&r.verdict)
     );
     let _ = writeln!(o, "<h1>ipsec-doctor report</h1>");
-    let class = if r.verdict == "healthy" { "good" } else { "bad" };
+    let class = if r.verdict == "healthy" {
+        "good"
+    } else {
+        "bad"
+    };
     let _ = writeln!(
         o,
         "<p class=\"verdict {class}\">Verdict: <b>{}</b>{}</p>",
         esc(&r.verdict),
-        r.step.map(|s| format!(" (fails at {s})")).unwrap_or_default()
+        r.step
+            .map(|s| format!(" (fails at {s})"))
+            .unwrap_or_default()
     );
-    let _ = writeln!(o, "<table><tr><th>peer</th><th>platform</th><th>addresses</th></tr>");
+    let _ = writeln!(
+        o,
+        "<table><tr><th>peer</th><th>platform</th><th>addresses</th></tr>"
+    );
     for p in &r.peers {
-        let _ = writeln!(o, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&p.name), p.platform, esc(&p.addresses.join(", ")));
+        let _ = writeln!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&p.name),
+            p.platform,
+            esc(&p.addresses.join(", "))
+        );
     }
     let _ = writeln!(o, "</table>");
     if !r.directions.is_empty() {
-        let _ = writeln!(o, "<h2>Tunnel directions</h2><table><tr><th>initiator</th><th>responder</th><th>policy</th><th>outcome</th></tr>");
+        let _ = writeln!(
+            o,
+            "<h2>Tunnel directions</h2><table><tr><th>initiator</th><th>responder</th><th>policy</th><th>outcome</th></tr>"
+        );
         for d in &r.directions {
             let _ = writeln!(
                 o,
@@ -80,19 +98,32 @@ pub fn render(r: &Report) -> String {
             "<div class=\"finding {sev}\"><h3>{sev}: <code>{}</code> <small>({}{}, {:?})</small></h3><p>{}</p>",
             esc(f.code),
             f.step.unwrap_or("-"),
-            f.peer.as_ref().map(|p| format!(", {}", esc(p))).unwrap_or_default(),
+            f.peer
+                .as_ref()
+                .map(|p| format!(", {}", esc(p)))
+                .unwrap_or_default(),
             f.confidence,
             esc(&f.summary)
         );
         if !f.evidence.is_empty() {
             let _ = writeln!(o, "<ul class=\"ev\">");
             for e in &f.evidence {
-                let _ = writeln!(o, "<li><code>{}</code>: <code>{}</code></li>", esc(&evidence_ref(e)), esc(e.text.trim()));
+                let _ = writeln!(
+                    o,
+                    "<li><code>{}</code>: <code>{}</code></li>",
+                    esc(&evidence_ref(e)),
+                    esc(e.text.trim())
+                );
             }
             let _ = writeln!(o, "</ul>");
         }
         for (i, fix) in f.fix.iter().enumerate() {
-            let _ = writeln!(o, "<p>{} on <b>{}</b>:</p>", if i == 0 { "Fix" } else { "Or" }, esc(&fix.peer));
+            let _ = writeln!(
+                o,
+                "<p>{} on <b>{}</b>:</p>",
+                if i == 0 { "Fix" } else { "Or" },
+                esc(&fix.peer)
+            );
             pre(&mut o, &fix.commands);
         }
         let _ = writeln!(o, "</div>");

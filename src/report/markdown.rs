@@ -22,14 +22,25 @@ pub fn render(r: &Report) -> String {
         o,
         "**Verdict:** `{}`{}\n",
         r.verdict,
-        r.step.map(|s| format!(" (fails at {s})")).unwrap_or_default()
+        r.step
+            .map(|s| format!(" (fails at {s})"))
+            .unwrap_or_default()
     );
     let _ = writeln!(o, "| peer | platform | addresses |\n|---|---|---|");
     for p in &r.peers {
-        let _ = writeln!(o, "| {} | {} | {} |", cell(&p.name), p.platform, p.addresses.join(", "));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} |",
+            cell(&p.name),
+            p.platform,
+            p.addresses.join(", ")
+        );
     }
     if !r.directions.is_empty() {
-        let _ = writeln!(o, "\n## Tunnel directions\n\n| initiator | responder | policy | outcome |\n|---|---|---|---|");
+        let _ = writeln!(
+            o,
+            "\n## Tunnel directions\n\n| initiator | responder | policy | outcome |\n|---|---|---|---|"
+        );
         for d in &r.directions {
             let _ = writeln!(
                 o,
@@ -52,18 +63,31 @@ pub fn render(r: &Report) -> String {
             f.severity,
             f.code,
             f.step.unwrap_or("-"),
-            f.peer.as_ref().map(|p| format!(", {p}")).unwrap_or_default(),
+            f.peer
+                .as_ref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default(),
             f.summary
         );
         let _ = writeln!(o, "Confidence: {:?}\n", f.confidence);
         if !f.evidence.is_empty() {
             let _ = writeln!(o, "Evidence:\n");
             for e in &f.evidence {
-                let _ = writeln!(o, "- `{}`: `{}`", evidence_ref(e), e.text.trim().replace('`', "'"));
+                let _ = writeln!(
+                    o,
+                    "- `{}`: `{}`",
+                    evidence_ref(e),
+                    e.text.trim().replace('`', "'")
+                );
             }
         }
         for (i, fix) in f.fix.iter().enumerate() {
-            let _ = writeln!(o, "\n{} on **{}**:\n", if i == 0 { "Fix" } else { "Or" }, fix.peer);
+            let _ = writeln!(
+                o,
+                "\n{} on **{}**:\n",
+                if i == 0 { "Fix" } else { "Or" },
+                fix.peer
+            );
             code_block(&mut o, &fix.commands);
         }
     }

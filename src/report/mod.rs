@@ -187,11 +187,7 @@ pub fn build(case: &Case, diag: &Diagnosis, opts: &Options) -> Report {
                 file: f.clone(),
                 kind: format!("{}-config", d.platform.as_str()),
                 peer: Some(d.name.clone()),
-                skipped_lines: d
-                    .skipped
-                    .iter()
-                    .filter(|l| &*l.file == f.as_str())
-                    .count(),
+                skipped_lines: d.skipped.iter().filter(|l| &*l.file == f.as_str()).count(),
             })
         })
         .collect();
@@ -243,7 +239,10 @@ pub enum Format {
 
 pub fn render(r: &Report, format: Format, colour: bool) -> String {
     match format {
-        Format::Json => serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")) + "\n",
+        Format::Json => {
+            serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+                + "\n"
+        }
         Format::Text => text::render(r, colour),
         Format::Markdown => markdown::render(r),
         Format::Html => html::render(r),

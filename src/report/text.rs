@@ -34,7 +34,9 @@ pub fn render(r: &Report, colour: bool) -> String {
     let _ = writeln!(
         o,
         "Verdict: {verdict}{}",
-        r.step.map(|s| format!(" (fails at {s})")).unwrap_or_default()
+        r.step
+            .map(|s| format!(" (fails at {s})"))
+            .unwrap_or_default()
     );
     let peers: Vec<String> = r
         .peers
@@ -64,14 +66,22 @@ pub fn render(r: &Report, colour: bool) -> String {
             p.sev(f.severity),
             p.wrap("1", f.code),
             f.step.unwrap_or("-"),
-            f.peer.as_ref().map(|x| format!(", {x}")).unwrap_or_default(),
+            f.peer
+                .as_ref()
+                .map(|x| format!(", {x}"))
+                .unwrap_or_default(),
             f.confidence
         );
         let _ = writeln!(o, "   {}", f.summary);
         if !f.evidence.is_empty() {
             let _ = writeln!(o, "   Evidence:");
             for e in &f.evidence {
-                let _ = writeln!(o, "     {}: {}", p.wrap("2", &evidence_ref(e)), e.text.trim());
+                let _ = writeln!(
+                    o,
+                    "     {}: {}",
+                    p.wrap("2", &evidence_ref(e)),
+                    e.text.trim()
+                );
             }
         }
         for (i, fix) in f.fix.iter().enumerate() {
@@ -107,7 +117,10 @@ pub fn render(r: &Report, colour: bool) -> String {
             let _ = writeln!(o, "  {}: {}", evidence_ref(e), e.text.trim());
         }
     } else if skipped > 0 {
-        let _ = writeln!(o, "\n{skipped} configuration lines were not modelled (list them with --verbose).");
+        let _ = writeln!(
+            o,
+            "\n{skipped} configuration lines were not modelled (list them with --verbose)."
+        );
     }
     o
 }

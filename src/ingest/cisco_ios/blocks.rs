@@ -77,11 +77,11 @@ pub fn split(text: &str) -> (Vec<Block<'_>>, Option<String>) {
             continue;
         }
         let line = Line { no, text: t };
-        if t.starts_with(' ') || t.starts_with('\t') {
-            if let Some(b) = blocks.last_mut() {
-                b.children.push(line);
-                continue;
-            }
+        if (t.starts_with(' ') || t.starts_with('\t'))
+            && let Some(b) = blocks.last_mut()
+        {
+            b.children.push(line);
+            continue;
         }
         blocks.push(Block {
             head: Line {

@@ -74,10 +74,10 @@ pub fn block<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) -> bool {
         ["crypto", "map", name, seq, kind, rest @ ..] if kind.starts_with("ipsec-isakmp") => {
             let Ok(seq) = seq.parse() else { return false };
             let ok = map_entry(cx, b, name, seq, false, false);
-            if let ["dynamic", dyn_name, ..] = rest {
-                if let Some(e) = cx.crypto.entries.last_mut() {
-                    e.uses_dynamic = Some(dyn_name.to_string());
-                }
+            if let ["dynamic", dyn_name, ..] = rest
+                && let Some(e) = cx.crypto.entries.last_mut()
+            {
+                e.uses_dynamic = Some(dyn_name.to_string());
             }
             ok
         }
@@ -101,10 +101,9 @@ pub fn block<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) -> bool {
             true
         }
         ["crypto", "pki" | "ca", "certificate", "chain", name] => {
-            let has = b
-                .children
-                .iter()
-                .any(|c| c.text.trim_start().starts_with("certificate") && !c.text.contains(" ca "));
+            let has = b.children.iter().any(|c| {
+                c.text.trim_start().starts_with("certificate") && !c.text.contains(" ca ")
+            });
             let loc = cx.loc(&b.head);
             match cx.dev.trustpoints.iter_mut().find(|t| t.name == *name) {
                 Some(t) => t.has_certificate |= has,
@@ -128,15 +127,13 @@ fn policy<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, n: &str) -> bool {
     for c in &b.children {
         let w = c.words();
         let attr = match w.as_slice() {
-            ["encr" | "encryption", alg, rest @ ..] => {
-                match ike_encr(alg, rest.first().copied()) {
-                    Some(e) => {
-                        p.encr = vec![e];
-                        Some(IkeAttr::Encryption)
-                    }
-                    None => None,
+            ["encr" | "encryption", alg, rest @ ..] => match ike_encr(alg, rest.first().copied()) {
+                Some(e) => {
+                    p.encr = vec![e];
+                    Some(IkeAttr::Encryption)
                 }
-            }
+                None => None,
+            },
             ["hash", h] => match integ(h) {
                 Some(i) => {
                     p.integ = vec![i];
@@ -335,7 +332,7 @@ fn isakmp_profile<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str) -> bool {
     true
 }
 
-fn transform<'t>(t: &[&'t str], p: &mut IpsecProposal) -> usize {
+fn transform(t: &[&str], p: &mut IpsecProposal) -> usize {
     let bits = t.get(1).and_then(|b| b.parse::<u16>().ok());
     let used = if bits.is_some() { 2 } else { 1 };
     match t[0] {
@@ -582,10 +579,14 @@ fn resolve(cx: &mut Ctx<'_>, e: &RawEntry<'_>, kind: PolicyKind) -> TunnelPolicy
         };
         pol.pfs = Some((DhGroup(g), cx.loc(l)));
     }
-    if let Some(l) = &e.lifetime {
-        if let Some(s) = l.text.split_whitespace().nth(4).and_then(|s| s.parse().ok()) {
-            pol.lifetime_secs = Some((s, cx.loc(l)));
-        }
+    if let Some(l) = &e.lifetime
+        && let Some(s) = l
+            .text
+            .split_whitespace()
+            .nth(4)
+            .and_then(|s| s.parse().ok())
+    {
+        pol.lifetime_secs = Some((s, cx.loc(l)));
     }
     if let Some(l) = &e.identity {
         pol.identity_list = second_word(l, 1).map(|n| (n, cx.loc(l)));
@@ -593,28 +594,28 @@ fn resolve(cx: &mut Ctx<'_>, e: &RawEntry<'_>, kind: PolicyKind) -> TunnelPolicy
     if let Some(l) = &e.isakmp_profile {
         pol.ike_profile = second_word(l, 2).map(|n| (n, cx.loc(l)));
     }
-    if let Some(l) = &e.match_address {
-        if let Some(name) = second_word(l, 2) {
-            let loc = cx.loc(l);
-            if let Some(acl) = cx.dev.acl(&name) {
-                pol.selectors = acl
-                    .entries
-                    .iter()
-                    .map(|a| SelectorRule {
-                        protect: a.action == crate::model::Action::Permit,
-                        flow: Flow {
-                            proto: a.proto,
-                            src: a.src,
-                            src_ports: a.src_ports.clone(),
-                            dst: a.dst,
-                            dst_ports: a.dst_ports.clone(),
-                        },
-                        loc: a.loc.clone(),
-                    })
-                    .collect();
-            }
-            pol.selector_source = Some((name, loc));
+    if let Some(l) = &e.match_address
+        && let Some(name) = second_word(l, 2)
+    {
+        let loc = cx.loc(l);
+        if let Some(acl) = cx.dev.acl(&name) {
+            pol.selectors = acl
+                .entries
+                .iter()
+                .map(|a| SelectorRule {
+                    protect: a.action == crate::model::Action::Permit,
+                    flow: Flow {
+                        proto: a.proto,
+                        src: a.src,
+                        src_ports: a.src_ports.clone(),
+                        dst: a.dst,
+                        dst_ports: a.dst_ports.clone(),
+                    },
+                    loc: a.loc.clone(),
+                })
+                .collect();
         }
+        pol.selector_source = Some((name, loc));
     }
     pol
 }

@@ -60,6 +60,10 @@ pub fn interface<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) -> bool {
                 i.shutdown = true;
                 true
             }
+            ["no", "shutdown"] => {
+                i.shutdown = false;
+                true
+            }
             ["crypto", "map", m, ..] => {
                 i.crypto_map = Some((m.to_string(), cx.loc(c)));
                 true
@@ -197,7 +201,11 @@ pub fn nat(cx: &mut Ctx<'_>, l: &Line<'_>) -> bool {
     true
 }
 
-fn acl_mut<'d>(dev: &'d mut crate::model::Device, name: &str, loc: &crate::model::Loc) -> &'d mut Acl {
+fn acl_mut<'d>(
+    dev: &'d mut crate::model::Device,
+    name: &str,
+    loc: &crate::model::Loc,
+) -> &'d mut Acl {
     if let Some(i) = dev.acls.iter().position(|a| a.name == name) {
         return &mut dev.acls[i];
     }

@@ -40,16 +40,19 @@ impl Ctx<'_> {
 /// True when the text looks like an IOS configuration (or a `show running-config` of one).
 pub fn looks_like(text: &str) -> bool {
     let mut score = 0;
+    let mut bang = false;
     for l in text.lines().take(4000) {
         let l = l.trim_end();
+        if l == "!" && !bang {
+            bang = true;
+            score += 1;
+        }
         if l.starts_with("ASA Version") || l.starts_with("PIX Version") {
             return false;
         }
         if l.starts_with("hostname ")
             || l.starts_with("interface ")
-            || l.starts_with("crypto isakmp ")
-            || l.starts_with("crypto map ")
-            || l.starts_with("crypto ipsec ")
+            || l.starts_with("crypto ")
             || l.starts_with("ip route ")
             || l.starts_with("access-list ")
             || l.starts_with("ip access-list ")
@@ -61,7 +64,7 @@ pub fn looks_like(text: &str) -> bool {
         if l.starts_with("version 1") || l.starts_with("Current configuration") {
             score += 2;
         }
-        if score >= 3 {
+        if score >= 2 {
             return true;
         }
     }

@@ -7,7 +7,7 @@ const XLAT: &[u8] = b"dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87";
 
 /// Decodes an IOS type 7 string (a reversible obfuscation, not encryption).
 pub fn decode_type7(enc: &str) -> Option<String> {
-    if enc.len() < 4 || enc.len() % 2 != 0 || !enc.is_ascii() {
+    if enc.len() < 4 || !enc.len().is_multiple_of(2) || !enc.is_ascii() {
         return None;
     }
     let seed: usize = enc[..2].parse().ok()?;
