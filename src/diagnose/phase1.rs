@@ -591,7 +591,13 @@ pub fn proposals<'a>(leg: &Leg<'a>, out: &mut Vec<Finding>) -> Option<Agreed<'a>
     let b = leg.b?;
     let a = leg.a;
     let v = leg.pol.ike_version;
-    let offered: Vec<&IkeProposal> = a.ike_proposals_for(v).collect();
+    // An initiator offers its configured policies; built-in ones only when it has none.
+    let all: Vec<&IkeProposal> = a.ike_proposals_for(v).collect();
+    let offered: Vec<&IkeProposal> = if all.iter().any(|p| !p.builtin) {
+        all.into_iter().filter(|p| !p.builtin).collect()
+    } else {
+        all
+    };
     let mine: Vec<&IkeProposal> = b.ike_proposals_for(v).collect();
     if (offered.is_empty() || mine.is_empty()) && (v == IkeVersion::V2 || offered.is_empty()) {
         return None;
@@ -649,7 +655,7 @@ pub fn proposals<'a>(leg: &Leg<'a>, out: &mut Vec<Finding>) -> Option<Agreed<'a>
         Cause::IkeProposalMismatch,
         &b.name,
         format!(
-            "No IKE policy of {} accepts what {} offers: the closest pair ({} policy {} and {} policy {}) differs in {} ({}).",
+            "No IKE policy of {} accepts what {} offers: the closest pair ({} policy {} and {} policy {}) differs in {}: {}.",
             b.name,
             a.name,
             a.name,

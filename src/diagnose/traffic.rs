@@ -149,8 +149,8 @@ fn inner(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
 fn protected_route(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
     let (a, b) = (leg.a, leg.b.expect("caller checked"));
     let bif = b_interface(leg);
-    for rule in chosen.resp.protected() {
-        let Some(d) = rule.flow.src.sample() else {
+    for rule in &chosen.flows {
+        let Some(d) = rule.flow.dst.sample() else {
             continue;
         };
         let l = b.route_to(d);
@@ -158,11 +158,16 @@ fn protected_route(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
             .as_ref()
             .and_then(|l| l.exit)
             .zip(bif)
-            .is_some_and(|(e, w)| e.name == w.name && !matches!(rule.flow.src, AddrSpec::Any));
+            .is_some_and(|(e, w)| e.name == w.name);
         if l.is_some() && !back_out {
             continue;
         }
-        let dest = match rule.flow.src {
+        let local = chosen
+            .resp
+            .protected()
+            .find(|r| r.flow.src.contains(d))
+            .unwrap_or(rule);
+        let dest = match rule.flow.dst {
             AddrSpec::Net { net } => net,
             _ => IpNet::from(d),
         };
@@ -173,13 +178,13 @@ fn protected_route(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
                 format!(
                     "{} protects {} in its crypto ACL but has no route to it{}, so traffic from {} is decrypted and then cannot be delivered.",
                     b.name,
-                    rule.flow.src,
+                    rule.flow.dst,
                     if back_out { " other than back out of the interface facing the peer" } else { "" },
                     a.name
                 ),
             )
             .direction(&a.name, &b.name)
-            .evidence([&rule.loc])
+            .evidence([&local.loc])
             .evidence(b.routes.iter().map(|r| &r.loc).take(6))
             .fix(&b.name, vec![Remedy::AddRoute { dest, next_hop: None, interface: None }])
             .check(&b.name, "confirm the route", vec![Probe::ShowRoute { dest: d }]),
