@@ -47,9 +47,9 @@ causes! {
     CryptoMapNotApplied = "crypto-map-not-applied", Phase1;
     InitiatorNoRoute = "initiator-no-route", Phase1;
     CryptoAclReversed = "crypto-acl-reversed", Phase1;
+    PeerAddressMismatch = "peer-address-mismatch", Phase1;
     NoPskForPeer = "no-psk-for-peer", Phase1;
     NoCertificate = "no-certificate", Phase1;
-    PeerAddressMismatch = "peer-address-mismatch", Phase1;
     IpUnreachable = "ip-unreachable", Phase1;
     IkeBlocked = "ike-blocked", Phase1;
     NattBlocked = "natt-blocked", Phase1;

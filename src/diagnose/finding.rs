@@ -179,6 +179,11 @@ pub struct Finding {
     /// Alternatives: apply any one of them.
     pub fixes: Vec<Fix>,
     pub checks: Vec<Check>,
+    /// Codes of the consequences folded into this finding (same peer, same evidence).
+    pub also: Vec<Cause>,
+    /// The two peers of the tunnel this finding is about, sorted; used to merge directions.
+    #[serde(skip)]
+    pub parties: Vec<String>,
 }
 
 impl Finding {
@@ -194,6 +199,8 @@ impl Finding {
             evidence: Vec::new(),
             fixes: Vec::new(),
             checks: Vec::new(),
+            also: Vec::new(),
+            parties: Vec::new(),
         }
     }
 

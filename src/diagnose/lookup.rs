@@ -71,20 +71,22 @@ pub fn ike_source(dev: &Device, pol: &TunnelPolicy, peer: IpAddr) -> Option<IpAd
     {
         return Some(a);
     }
-    let via_route = dev.route_to(peer).and_then(|l| l.exit).and_then(|i| {
-        let same_family = |n: &&IpNet| n.addr().is_ipv4() == peer.is_ipv4();
-        i.addresses.iter().find(same_family).map(|n| n.addr())
-    });
-    let exit_applied = via_route.filter(|a| applied.iter().any(|i| i.owns(*a)));
-    exit_applied
-        .or_else(|| {
-            applied
-                .iter()
-                .flat_map(|i| i.addresses.iter())
-                .find(|n| n.addr().is_ipv4() == peer.is_ipv4())
-                .map(|n| n.addr())
-        })
-        .or(via_route)
+    let fam = |n: &&IpNet| n.addr().is_ipv4() == peer.is_ipv4();
+    let first_addr = |i: &Interface| i.addresses.iter().find(fam).map(|n| n.addr());
+    // An applied interface on the peer's own subnet is the one IKE leaves by.
+    if let Some(a) = applied
+        .iter()
+        .find(|i| i.connects(peer))
+        .and_then(|i| first_addr(i))
+    {
+        return Some(a);
+    }
+    // Otherwise the interface the route leaves by: where IKE goes once the map sits there.
+    let via_route = dev
+        .route_to(peer)
+        .and_then(|l| l.exit)
+        .and_then(|i| first_addr(i));
+    via_route.or_else(|| applied.iter().find_map(|i| first_addr(i)))
 }
 
 fn specificity(p: &PeerMatch) -> i32 {

@@ -119,19 +119,27 @@ pub fn diagnose(case: &Case) -> Diagnosis {
                     }
                 }),
         });
-        for f in out {
+        let mut parties = vec![
+            leg.a.name.clone(),
+            leg.b
+                .map(|b| b.name.clone())
+                .unwrap_or_else(|| leg.target.to_string()),
+        ];
+        parties.sort();
+        for mut f in out {
+            f.parties = parties.clone();
             merge(&mut all, f);
         }
     }
     all.sort_by_key(|f| (f.severity, f.step, f.code));
+    let all = fold_consequences(all);
     Diagnosis {
         findings: all,
         directions,
     }
 }
 
-/// The same fault seen from both directions is one finding; the directions it breaks are
-/// kept in the summary's direction list.
+/// The same fault seen from both directions of one tunnel is one finding.
 fn merge(all: &mut Vec<Finding>, f: Finding) {
     let key = |x: &Finding| {
         let mut ev: Vec<String> = x.evidence.iter().map(|l| l.to_string()).collect();
@@ -139,22 +147,70 @@ fn merge(all: &mut Vec<Finding>, f: Finding) {
         ev
     };
     let fk = key(&f);
-    let same = all.iter_mut().find(|g| {
-        g.code == f.code
-            && (key(g) == fk || (g.peer == f.peer && g.evidence.first() == f.evidence.first()))
-    });
-    match same {
-        Some(g) => {
-            if let (Some(_), Some((i, _))) = (&g.direction, &f.direction)
-                && g.direction != f.direction
-            {
-                g.summary
-                    .push_str(&format!(" The same happens when {i} initiates."));
-                g.direction = None;
-            }
+    // A symmetric fault (keys, proposals) names a different responder per direction but
+    // cites the same lines.
+    let same = all
+        .iter_mut()
+        .find(|g| g.code == f.code && g.parties == f.parties && (g.peer == f.peer || key(g) == fk));
+    let Some(g) = same else {
+        all.push(f);
+        return;
+    };
+    if g.direction != f.direction {
+        if let Some((i, _)) = &f.direction
+            && g.summary != f.summary
+        {
+            g.summary
+                .push_str(&format!(" When {i} initiates: {}", f.summary));
         }
-        None => all.push(f),
+        g.direction = None;
     }
+    absorb(g, f);
+}
+
+fn absorb(g: &mut Finding, f: Finding) {
+    for l in f.evidence {
+        if !g.evidence.contains(&l) {
+            g.evidence.push(l);
+        }
+    }
+    for x in f.fixes {
+        if !g.fixes.iter().any(|y| y.peer == x.peer) {
+            g.fixes.push(x);
+        }
+    }
+    g.checks.extend(f.checks);
+}
+
+/// A later error on the same peer of the same tunnel that cites a line an earlier error
+/// already cites is a consequence of it (a wrong `set peer` also makes the responder refuse
+/// quick mode): it is folded into the earlier finding rather than reported as a second cause.
+fn fold_consequences(sorted: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in sorted {
+        let root = out.iter_mut().find(|g| {
+            g.severity == Severity::Error
+                && f.severity == Severity::Error
+                && g.code != f.code
+                && g.peer == f.peer
+                && g.parties == f.parties
+                && f.evidence
+                    .iter()
+                    .any(|l| l.line.is_some() && g.evidence.contains(l))
+        });
+        match root {
+            Some(g) => {
+                if !g.also.contains(&f.code) {
+                    g.also.push(f.code);
+                    g.summary
+                        .push_str(&format!(" Consequence ({}): {}", f.code, f.summary));
+                }
+                g.checks.extend(f.checks);
+            }
+            None => out.push(f),
+        }
+    }
+    out
 }
 
 impl Diagnosis {

@@ -16,6 +16,8 @@ pub struct Leg<'a> {
     pub b: Option<&'a Device>,
     /// The responder was identified although `target` is not one of its addresses.
     pub wrong_address: bool,
+    /// The responder's real address when `wrong_address`.
+    pub b_real: Option<IpAddr>,
     /// The initiator's own source address.
     pub a_src: Option<IpAddr>,
     /// How the responder sees the initiator (differs from `a_src` behind NAT).
@@ -27,7 +29,7 @@ impl Leg<'_> {
     /// The address the responder receives IKE on.
     pub fn b_addr(&self) -> Option<IpAddr> {
         match (self.b, self.wrong_address) {
-            (Some(b), true) => b.addresses().find(|x| x.is_ipv4() == self.target.is_ipv4()),
+            (Some(_), true) => self.b_real,
             (Some(_), false) => Some(self.target),
             (None, _) => None,
         }
@@ -97,6 +99,13 @@ pub fn legs(devs: &[Device]) -> Vec<Leg<'_>> {
                 };
                 let b = bi.map(|i| &devs[i]);
                 let a_src = lookup::ike_source(a, pol, *target);
+                // Where the responder really is: the address it speaks from towards us.
+                let b_real = b.filter(|_| wrong).and_then(|b| {
+                    b.policies.iter().find_map(|p| {
+                        let (x, _) = p.peers.iter().find(|(x, _)| a.owns(*x))?;
+                        lookup::ike_source(b, p, *x)
+                    })
+                });
                 let alias = bi.and_then(|bi| {
                     aliases[ai]
                         .iter()
@@ -110,6 +119,7 @@ pub fn legs(devs: &[Device]) -> Vec<Leg<'_>> {
                     target_loc,
                     b,
                     wrong_address: wrong,
+                    b_real,
                     a_src,
                     a_seen: alias.or(a_src),
                     nat: alias.is_some() || nat_b,

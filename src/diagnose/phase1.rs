@@ -25,8 +25,8 @@ pub fn initiated(leg: &Leg<'_>, out: &mut Vec<Finding>) {
             .check(name, "IOS says so in both places", vec![Probe::ShowIkeSa, Probe::DebugIke]),
         );
     }
-    map_and_route(leg, out);
-    acl_reversed(leg, out);
+    let reversed = acl_reversed(leg, out);
+    map_and_route(leg, reversed, out);
 }
 
 fn route_remedy(dev: &Device, dest: IpNet, wan: Option<&Interface>) -> Remedy {
@@ -38,7 +38,7 @@ fn route_remedy(dev: &Device, dest: IpNet, wan: Option<&Interface>) -> Remedy {
     }
 }
 
-fn map_and_route(leg: &Leg<'_>, out: &mut Vec<Finding>) {
+fn map_and_route(leg: &Leg<'_>, reversed: bool, out: &mut Vec<Finding>) {
     let a = leg.a;
     let pol = leg.pol;
     let name = &a.name;
@@ -169,7 +169,8 @@ fn map_and_route(leg: &Leg<'_>, out: &mut Vec<Finding>) {
         return;
     }
     // Traffic to the protected remote network must also leave by the crypto map interface.
-    for rule in pol.protected() {
+    // (A reversed ACL names the local LAN as destination: that finding says it all.)
+    for rule in pol.protected().filter(|_| !reversed) {
         let Some(dst) = rule.flow.dst.sample() else {
             continue;
         };
@@ -205,7 +206,7 @@ fn map_and_route(leg: &Leg<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn acl_reversed(leg: &Leg<'_>, out: &mut Vec<Finding>) {
+fn acl_reversed(leg: &Leg<'_>, out: &mut Vec<Finding>) -> bool {
     let a = leg.a;
     let applied = lookup::applied_interfaces(a, leg.pol);
     let inside = lookup::inside_nets(a, &applied);
@@ -219,7 +220,7 @@ fn acl_reversed(leg: &Leg<'_>, out: &mut Vec<Finding>) {
         })
         .collect();
     if reversed.is_empty() || reversed.len() != leg.pol.protected().count() {
-        return;
+        return false;
     }
     let name = &a.name;
     let acl = leg
@@ -256,6 +257,7 @@ fn acl_reversed(leg: &Leg<'_>, out: &mut Vec<Finding>) {
         )
         .check(name, "compare the ACL with the LAN addresses", vec![Probe::ShowPolicies]),
     );
+    true
 }
 
 /// Keys and certificates the initiator needs before it can start.
@@ -336,7 +338,7 @@ pub fn peer_address(leg: &Leg<'_>, out: &mut Vec<Finding>) {
         .certain()
         .evidence([leg.target_loc])
         .evidence(key.map(|k| &k.loc))
-        .evidence(biface.map(|i| &i.loc))
+        .evidence(biface.map(|i| i.address_loc.as_ref().unwrap_or(&i.loc)))
         .fix(name, remedies)
         .check(name, "compare with the peer's real address", vec![Probe::ShowPolicies, Probe::ShowKeys, Probe::Ping { dest: real, source: leg.a_src }]),
     );

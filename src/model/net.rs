@@ -32,6 +32,8 @@ pub fn proto_name(p: u8) -> String {
 pub struct Interface {
     pub name: String,
     pub addresses: Vec<IpNet>,
+    /// The line of the primary address, for evidence.
+    pub address_loc: Option<Loc>,
     pub shutdown: bool,
     pub crypto_map: Option<(String, Loc)>,
     pub acl_in: Option<(String, Loc)>,

@@ -66,6 +66,8 @@ pub struct FindingOut {
     pub summary: String,
     pub evidence: Vec<EvidenceOut>,
     pub fix: Vec<FixOut>,
+    /// Codes of consequences folded into this finding.
+    pub also: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,6 +123,7 @@ fn finding_out(f: &Finding, devs: &[Device], style: &Style) -> FindingOut {
             .map(|l| evidence(l, style.show_secrets))
             .collect(),
         fix,
+        also: f.also.iter().map(|c| c.code()).collect(),
     }
 }
 

@@ -24,6 +24,7 @@ pub fn interface<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) -> bool {
     let mut i = Interface {
         name,
         addresses: Vec::new(),
+        address_loc: None,
         shutdown: false,
         crypto_map: None,
         acl_in: None,
@@ -43,6 +44,7 @@ pub fn interface<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) -> bool {
                         i.addresses.push(n);
                     } else {
                         i.addresses.insert(0, n);
+                        i.address_loc = Some(cx.loc(c));
                     }
                     true
                 }
