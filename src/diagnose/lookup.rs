@@ -85,7 +85,7 @@ pub fn ike_source(dev: &Device, pol: &TunnelPolicy, peer: IpAddr) -> Option<IpAd
     let via_route = dev
         .route_to(peer)
         .and_then(|l| l.exit)
-        .and_then(|i| first_addr(i));
+        .and_then(&first_addr);
     via_route.or_else(|| applied.iter().find_map(|i| first_addr(i)))
 }
 
