@@ -355,24 +355,43 @@ pub fn b_interface<'a>(leg: &Leg<'a>) -> Option<&'a Interface> {
     leg.a_seen.and_then(|s| b.route_to(s)).and_then(|l| l.exit)
 }
 
+/// A packet an interface filter drops, and the lines that decide it.
+pub struct Drop<'a> {
+    pub evidence: Vec<&'a Loc>,
+    pub acl: &'a str,
+    /// The entry a new permit must precede (the deciding deny, or the first deny).
+    pub before: Option<&'a Loc>,
+    decided_by: Option<&'a Loc>,
+}
+
+impl Drop<'_> {
+    pub fn how(&self) -> String {
+        match self.decided_by {
+            Some(l) => format!("(entry `{}`)", l.text.trim()),
+            None => "(no entry permits it: the implicit deny at the end)".into(),
+        }
+    }
+}
+
 /// Runs a packet through an interface filter; returns the deciding lines when it is dropped.
 pub fn filter_drops<'a>(
     dev: &'a Device,
     acl_ref: Option<&'a (String, Loc)>,
     p: &Packet,
-) -> Option<(Vec<&'a Loc>, &'a str, Option<&'a Loc>)> {
+) -> Option<Drop<'a>> {
     let (acl_name, bind) = acl_ref?;
+    // IOS lets everything through an access-group whose list is not defined.
     let acl = dev.acl(acl_name)?;
     let v = acl.evaluate(p);
     if v.action == Action::Permit {
         return None;
     }
-    let mut ev = vec![bind];
+    let mut evidence = vec![bind];
     match v.entry {
-        Some(e) => ev.push(&e.loc),
+        Some(e) => evidence.push(&e.loc),
         None => {
-            ev.push(&acl.loc);
-            ev.extend(acl.entries.iter().map(|e| &e.loc).take(12));
+            evidence.push(&acl.loc);
+            evidence.extend(acl.entries.iter().map(|e| &e.loc).take(12));
         }
     }
     let first_deny = acl
@@ -380,7 +399,12 @@ pub fn filter_drops<'a>(
         .iter()
         .find(|e| e.action == Action::Deny)
         .map(|e| &e.loc);
-    Some((ev, acl_name, v.entry.map(|e| &e.loc).or(first_deny)))
+    Some(Drop {
+        evidence,
+        acl: acl_name,
+        before: v.entry.map(|e| &e.loc).or(first_deny),
+        decided_by: v.entry.map(|e| &e.loc),
+    })
 }
 
 /// Does IKE get through the responder's inbound filter and the initiator's outbound one?
@@ -403,7 +427,8 @@ pub fn reaches(leg: &Leg<'_>, out: &mut Vec<Finding>) {
             src_port: Some(*port),
             dst_port: Some(*port),
         };
-        if let Some((ev, acl, before)) = filter_drops(b, bif.acl_in.as_ref(), &p) {
+        if let Some(drop) = filter_drops(b, bif.acl_in.as_ref(), &p) {
+            let (ev, acl, before) = (drop.evidence.clone(), drop.acl, drop.before);
             let nat_note = if *port == 4500 {
                 format!(
                     " {}'s traffic crosses NAT (it has private address {} but {} knows it as {src}), so IKE moves to UDP 4500 after the first exchange.",
@@ -419,8 +444,8 @@ pub fn reaches(leg: &Leg<'_>, out: &mut Vec<Finding>) {
                     *code,
                     &b.name,
                     format!(
-                        "{}'s inbound access list {acl} on {} drops UDP {port} from {src}, so {}'s IKE packets never reach it; {} retransmits and gives up.{nat_note}",
-                        b.name, bif.name, leg.a.name, leg.a.name
+                        "{}'s inbound access list {acl} on {} drops UDP {port} from {src} {}, so {}'s IKE packets never reach it; {} retransmits and gives up.{nat_note}",
+                        b.name, bif.name, drop.how(), leg.a.name, leg.a.name
                     ),
                 )
                 .certain()
@@ -456,7 +481,8 @@ pub fn reaches(leg: &Leg<'_>, out: &mut Vec<Finding>) {
             src_port: Some(500),
             dst_port: Some(500),
         };
-        if let Some((ev, acl, before)) = filter_drops(a, exit.acl_out.as_ref(), &p) {
+        if let Some(drop) = filter_drops(a, exit.acl_out.as_ref(), &p) {
+            let (ev, acl, before) = (drop.evidence.clone(), drop.acl, drop.before);
             out.push(
                 Finding::new(
                     Cause::IkeBlocked,

@@ -54,15 +54,16 @@ pub fn crosses(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
             src_port: None,
             dst_port: None,
         };
-        if let Some((ev, acl, before)) = filter_drops(b, bif.acl_in.as_ref(), &p) {
+        if let Some(drop) = filter_drops(b, bif.acl_in.as_ref(), &p) {
+            let (ev, acl, before) = (drop.evidence.clone(), drop.acl, drop.before);
             esp_ok = false;
             out.push(
                 Finding::new(
                     code,
                     &b.name,
                     format!(
-                        "{}'s inbound access list {acl} on {} drops {what} from {}: both phases complete, but every packet {} encrypts dies there (encaps counting up on {}, no decaps on {}).",
-                        b.name, bif.name, a.name, a.name, a.name, b.name
+                        "{}'s inbound access list {acl} on {} drops {what} from {} {}: both phases complete, but every packet {} encrypts dies there (encaps counting up on {}, no decaps on {}).",
+                        b.name, bif.name, a.name, drop.how(), a.name, a.name, b.name
                     ),
                 )
                 .certain()
@@ -119,7 +120,8 @@ fn inner(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
             })
             .collect();
         if drops.len() == probes.len() && !drops.is_empty() {
-            let (ev, acl, before) = &drops[0];
+            let d0 = &drops[0];
+            let (ev, acl, before) = (&d0.evidence, d0.acl, &d0.before);
             out.push(
                 Finding::new(
                     Cause::InnerTrafficNotPermitted,
