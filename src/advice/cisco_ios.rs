@@ -4,8 +4,8 @@ use super::{Advisor, Style};
 use crate::diagnose::{IkeValue, PermitSpec, Probe, Remedy};
 use crate::model::net::{PROTO_AH, PROTO_UDP, proto_name};
 use crate::model::{
-    AddrSpec, AuthMethod, Device, Encr, Flow, Identity, IkeProposal, Integ, IpsecProposal, Loc,
-    PortRange,
+    AddrSpec, AuthMethod, Device, Encr, Flow, Identity, IkeProposal, Integ, IpsecProposal, KeyUse,
+    Loc, PortRange,
 };
 use ipnet::IpNet;
 use std::net::IpAddr;
@@ -251,11 +251,27 @@ impl CiscoIos {
             Remedy::SetPsk {
                 peer,
                 keyring,
+                ikev2,
                 old,
                 same_as,
             } => {
                 let key = format!("<the key configured on {same_as}>");
                 let mut v = Vec::new();
+                if let Some((entry, usage)) = ikev2 {
+                    let dir = match usage {
+                        KeyUse::Both => "",
+                        KeyUse::Local => "local ",
+                        KeyUse::Remote => "remote ",
+                    };
+                    v.push(format!(
+                        "crypto ikev2 keyring {}",
+                        keyring.as_deref().unwrap_or("<keyring>")
+                    ));
+                    v.push(format!(" peer {}", entry.as_deref().unwrap_or("<peer>")));
+                    v.push(format!("  address {peer}"));
+                    v.push(format!("  pre-shared-key {dir}{key}"));
+                    return v;
+                }
                 match keyring {
                     Some(k) => {
                         v.push(format!("crypto keyring {k}"));

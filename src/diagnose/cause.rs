@@ -87,3 +87,18 @@ impl Serialize for Cause {
         s.serialize_str(self.code())
     }
 }
+
+impl Cause {
+    /// Faults that look the same whichever peer initiates (both sides hold half of it).
+    pub fn symmetric(&self) -> bool {
+        matches!(
+            self,
+            Cause::IkeProposalMismatch
+                | Cause::PskMismatch
+                | Cause::TransformSetMismatch
+                | Cause::IkeVersionMismatch
+                | Cause::LifetimeMismatch
+                | Cause::CryptoAclAny
+        )
+    }
+}

@@ -69,6 +69,8 @@ pub enum Remedy {
     SetPsk {
         peer: IpAddr,
         keyring: Option<String>,
+        /// For IKEv2 keyrings: the peer entry and which direction the key serves.
+        ikev2: Option<(Option<String>, crate::model::KeyUse)>,
         old: Option<Loc>,
         same_as: String,
     },

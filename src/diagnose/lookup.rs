@@ -100,15 +100,30 @@ fn specificity(p: &PeerMatch) -> i32 {
 
 /// The pre-shared key the device would use with a peer at `addr` (most specific match, keys
 /// of a profile that matches the peer first).
+/// What a key is looked up for: proving ourselves (sign) or checking the peer (verify).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Sign,
+    Verify,
+}
+
 pub fn psk_for<'a>(
     dev: &'a Device,
     addr: IpAddr,
     id: Option<&Identity>,
+    role: Role,
 ) -> Option<&'a PreSharedKey> {
-    let matches = |k: &&PreSharedKey| match (&k.peer, id) {
-        (PeerMatch::Address(s), _) => s.contains(addr),
-        (PeerMatch::Hostname(h), Some(Identity::Fqdn(f))) => h.eq_ignore_ascii_case(f),
-        _ => false,
+    let usable = |k: &PreSharedKey| match role {
+        Role::Sign => k.usage.signs(),
+        Role::Verify => k.usage.verifies(),
+    };
+    let matches = |k: &&PreSharedKey| {
+        usable(k)
+            && match (&k.peer, id) {
+                (PeerMatch::Address(s), _) => s.contains(addr),
+                (PeerMatch::Hostname(h), Some(Identity::Fqdn(f))) => h.eq_ignore_ascii_case(f),
+                _ => false,
+            }
     };
     let profile_rings: Vec<&str> = dev
         .ike_profiles

@@ -3,7 +3,7 @@
 
 use super::cause::{Cause, Step};
 use super::finding::{Finding, IkeValue, PermitSpec, Probe, Remedy, Severity};
-use super::lookup;
+use super::lookup::{self, Role};
 use super::pairing::Leg;
 use crate::model::net::{Action, PROTO_UDP, Packet};
 use crate::model::{Device, IkeAttr, IkeProposal, IkeVersion, Interface, Loc};
@@ -264,7 +264,7 @@ fn acl_reversed(leg: &Leg<'_>, out: &mut Vec<Finding>) -> bool {
 pub fn initiator_credentials(leg: &Leg<'_>, auth_psk: bool, out: &mut Vec<Finding>) {
     let a = leg.a;
     let name = &a.name;
-    if auth_psk && lookup::psk_for(a, leg.target, None).is_none() {
+    if auth_psk && lookup::psk_for(a, leg.target, None, Role::Sign).is_none() {
         let keys: Vec<&Loc> = a.psks.iter().map(|k| &k.loc).collect();
         let keyring = a.psks.iter().find_map(|k| k.keyring.clone());
         let same_as = leg
@@ -287,6 +287,7 @@ pub fn initiator_credentials(leg: &Leg<'_>, auth_psk: bool, out: &mut Vec<Findin
             .fix(
                 name,
                 vec![Remedy::SetPsk {
+                    ikev2: None,
                     peer: leg.target,
                     keyring,
                     old: a.psks.first().map(|k| k.loc.clone()),
@@ -318,6 +319,7 @@ pub fn peer_address(leg: &Leg<'_>, out: &mut Vec<Finding>) {
     }];
     if let Some(k) = key {
         remedies.push(Remedy::SetPsk {
+            ikev2: None,
             peer: real,
             keyring: k.keyring.clone(),
             old: Some(k.loc.clone()),
@@ -541,7 +543,7 @@ pub fn route_back(leg: &Leg<'_>, out: &mut Vec<Finding>) {
         )
         .direction(&leg.a.name, &b.name)
         .evidence(back_loc)
-        .evidence(bif.map(|i| &i.loc))
+        .evidence(bif.map(|i| i.address_loc.as_ref().unwrap_or(&i.loc)))
         .evidence(b.routes.iter().map(|r| &r.loc))
         .fix(&b.name, vec![route_remedy(b, IpNet::from(src), bif)])
         .check(&b.name, "confirm the missing route", vec![Probe::ShowRoute { dest: src }, Probe::Ping { dest: src, source: leg.b_addr() }]),
@@ -619,6 +621,13 @@ pub fn proposals<'a>(leg: &Leg<'a>, out: &mut Vec<Finding>) -> Option<Agreed<'a>
     let b = leg.b?;
     let a = leg.a;
     let v = leg.pol.ike_version;
+    if let Some(f) = version_mismatch(leg) {
+        out.push(f);
+        return None;
+    }
+    if v == IkeVersion::V2 {
+        return proposals_v2(leg, out);
+    }
     // An initiator offers its configured policies; built-in ones only when it has none.
     let all: Vec<&IkeProposal> = a.ike_proposals_for(v).collect();
     let offered: Vec<&IkeProposal> = if all.iter().any(|p| !p.builtin) {
@@ -753,7 +762,15 @@ pub fn authenticate(leg: &Leg<'_>, agreed: &Agreed<'_>, out: &mut Vec<Finding>) 
         return;
     };
     let a = leg.a;
-    let auth = agreed.resp.auth;
+    let auth = match leg.pol.ike_version {
+        IkeVersion::V1 => agreed.resp.auth,
+        IkeVersion::V2 => leg
+            .pol
+            .ike_profile
+            .as_ref()
+            .and_then(|(n, _)| a.ike_profiles.iter().find(|p| &p.name == n))
+            .and_then(|p| p.auth_local),
+    };
     if auth.is_some_and(|m| m.uses_certificates()) {
         for d in [a, b] {
             if !d.trustpoints.iter().any(|t| t.has_certificate) {
@@ -777,8 +794,9 @@ pub fn authenticate(leg: &Leg<'_>, agreed: &Agreed<'_>, out: &mut Vec<Finding>) 
     if auth != Some(crate::model::AuthMethod::PreShared) {
         return;
     }
-    let bkey = lookup::psk_for(b, seen, lookup::identity_of(a, Some(seen)).as_ref());
-    let akey = lookup::psk_for(a, leg.target, None);
+    let a_id = lookup::identity_of(a, Some(seen));
+    let bkey = lookup::psk_for(b, seen, a_id.as_ref(), Role::Verify);
+    let akey = lookup::psk_for(a, leg.target, None, Role::Sign);
     let Some(bkey) = bkey else {
         let keyring = b.psks.iter().find_map(|k| k.keyring.clone());
         out.push(
@@ -797,6 +815,7 @@ pub fn authenticate(leg: &Leg<'_>, agreed: &Agreed<'_>, out: &mut Vec<Finding>) 
             .fix(
                 &b.name,
                 vec![Remedy::SetPsk {
+                    ikev2: None,
                     peer: seen,
                     keyring,
                     old: b.psks.first().map(|k| k.loc.clone()),
@@ -808,6 +827,26 @@ pub fn authenticate(leg: &Leg<'_>, agreed: &Agreed<'_>, out: &mut Vec<Finding>) 
         return;
     };
     let Some(akey) = akey else { return };
+    compare_keys(leg, seen, akey, bkey, out);
+    // IKEv2 may use a different key in each direction: the responder signs, the initiator checks.
+    if let (Some(bk), Some(ak)) = (
+        lookup::psk_for(b, seen, a_id.as_ref(), Role::Sign),
+        lookup::psk_for(a, leg.target, None, Role::Verify),
+    ) && (bk.loc != bkey.loc || ak.loc != akey.loc)
+    {
+        compare_keys(leg, seen, ak, bk, out);
+    }
+}
+
+fn compare_keys(
+    leg: &Leg<'_>,
+    seen: std::net::IpAddr,
+    akey: &crate::model::PreSharedKey,
+    bkey: &crate::model::PreSharedKey,
+    out: &mut Vec<Finding>,
+) {
+    let (a, Some(b)) = (leg.a, leg.b) else { return };
+    let v2 = leg.pol.ike_version == IkeVersion::V2;
     match akey.key.same_as(&bkey.key) {
         Some(true) => {}
         Some(false) => out.push(
@@ -815,15 +854,16 @@ pub fn authenticate(leg: &Leg<'_>, agreed: &Agreed<'_>, out: &mut Vec<Finding>) 
                 Cause::PskMismatch,
                 &a.name,
                 format!(
-                    "The pre-shared keys differ: {}'s key for {} and {}'s key for {} are not the same string, so main mode fails at messages 5/6 (IKMP_BAD_MESSAGE / \"reserved not zero on NOTIFY payload\").",
-                    a.name, leg.target, b.name, seen
+                    "The pre-shared keys differ: {}'s key for {} and {}'s key for {} are not the same string, so {}.",
+                    a.name, leg.target, b.name, seen,
+                    if v2 { "IKE_AUTH fails (AUTHENTICATION_FAILED)" } else { "main mode fails at messages 5/6 (IKMP_BAD_MESSAGE / \"reserved not zero on NOTIFY payload\")" }
                 ),
             )
             .certain()
             .direction(&a.name, &b.name)
             .evidence([&akey.loc, &bkey.loc])
-            .fix(&a.name, vec![Remedy::SetPsk { peer: leg.target, keyring: akey.keyring.clone(), old: Some(akey.loc.clone()), same_as: b.name.clone() }])
-            .fix(&b.name, vec![Remedy::SetPsk { peer: seen, keyring: bkey.keyring.clone(), old: Some(bkey.loc.clone()), same_as: a.name.clone() }])
+            .fix(&a.name, vec![set_psk(akey, leg.target, &b.name, v2)])
+            .fix(&b.name, vec![set_psk(bkey, seen, &a.name, v2)])
             .check(&a.name, "the failure shows at MM5", vec![Probe::DebugIke]),
         ),
         None => out.push(
@@ -837,5 +877,157 @@ pub fn authenticate(leg: &Leg<'_>, agreed: &Agreed<'_>, out: &mut Vec<Finding>) 
             .evidence([&akey.loc, &bkey.loc])
             .check(&a.name, "authentication failures show at MM5", vec![Probe::DebugIke]),
         ),
+    }
+}
+
+/// The responder's policies for this peer all speak the other IKE version.
+fn version_mismatch(leg: &Leg<'_>) -> Option<Finding> {
+    let b = leg.b?;
+    let bif = b_interface(leg)?;
+    let theirs: Vec<&crate::model::TunnelPolicy> = b
+        .policies
+        .iter()
+        .filter(|p| {
+            lookup::applied_interfaces(b, p)
+                .iter()
+                .any(|i| i.name == bif.name)
+        })
+        .filter(|p| {
+            matches!(p.kind, crate::model::PolicyKind::DynamicMap { .. })
+                || leg
+                    .a_seen
+                    .is_some_and(|s| p.peers.iter().any(|(x, _)| *x == s))
+        })
+        .collect();
+    let v = leg.pol.ike_version;
+    if theirs.is_empty() || theirs.iter().any(|p| p.ike_version == v) {
+        return None;
+    }
+    let other = theirs[0].ike_version;
+    let a = leg.a;
+    Some(
+        Finding::new(
+            Cause::IkeVersionMismatch,
+            &b.name,
+            format!(
+                "{} starts {v} for {} but {} runs {other} for {} ({}), so the first exchange is never answered.",
+                a.name,
+                leg.pol.label(),
+                b.name,
+                a.name,
+                theirs[0].label()
+            ),
+        )
+        .certain()
+        .direction(&a.name, &b.name)
+        .evidence(leg.pol.ike_profile.iter().map(|(_, l)| l))
+        .evidence([&leg.pol.loc])
+        .evidence(theirs[0].ike_profile.iter().map(|(_, l)| l))
+        .evidence([&theirs[0].loc])
+        .check(&a.name, "see which version is negotiated", vec![Probe::ShowIkeSa, Probe::DebugIke]),
+    )
+}
+
+fn overlap<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    a.iter().any(|x| b.contains(x))
+}
+
+/// IKEv2 proposals list several transforms of each type; any common combination will do.
+fn v2_differing(i: &IkeProposal, r: &IkeProposal) -> Vec<IkeAttr> {
+    let mut d = Vec::new();
+    if !overlap(&i.encr, &r.encr) {
+        d.push(IkeAttr::Encryption);
+    }
+    let aead = |p: &IkeProposal| p.encr.iter().all(|e| e.is_aead());
+    if !(aead(i) && aead(r)) && !overlap(&i.integ, &r.integ) {
+        d.push(IkeAttr::Integrity);
+    }
+    if !i.prf.is_empty() && !r.prf.is_empty() && !overlap(&i.prf, &r.prf) {
+        d.push(IkeAttr::Prf);
+    }
+    if !overlap(&i.groups, &r.groups) {
+        d.push(IkeAttr::Group);
+    }
+    d
+}
+
+fn list<T: std::fmt::Display>(v: &[T]) -> String {
+    v.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn proposals_v2<'a>(leg: &Leg<'a>, out: &mut Vec<Finding>) -> Option<Agreed<'a>> {
+    let (a, b) = (leg.a, leg.b?);
+    let offered: Vec<&IkeProposal> = a.ike_proposals_for(IkeVersion::V2).collect();
+    let mine: Vec<&IkeProposal> = b.ike_proposals_for(IkeVersion::V2).collect();
+    for r in &mine {
+        for i in &offered {
+            if v2_differing(i, r).is_empty() {
+                return Some(Agreed { resp: r });
+            }
+        }
+    }
+    let (i, r, diff) = offered
+        .iter()
+        .flat_map(|i| mine.iter().map(move |r| (*i, *r, v2_differing(i, r))))
+        .min_by_key(|(_, _, d)| d.len())?;
+    let words = |p: &IkeProposal, d: IkeAttr| match d {
+        IkeAttr::Encryption => list(&p.encr),
+        IkeAttr::Integrity => list(&p.integ),
+        IkeAttr::Prf => list(&p.prf),
+        IkeAttr::Group => list(&p.groups),
+        _ => String::new(),
+    };
+    let details: Vec<String> = diff
+        .iter()
+        .map(|d| {
+            format!(
+                "{d} {} on {}, {} on {}",
+                words(i, *d),
+                a.name,
+                words(r, *d),
+                b.name
+            )
+        })
+        .collect();
+    let mut f = Finding::new(
+        Cause::IkeProposalMismatch,
+        &b.name,
+        format!(
+            "No IKEv2 proposal in common: {} answers NO_PROPOSAL_CHOSEN to {}'s IKE_SA_INIT; proposals {} and {} share no {}.",
+            b.name,
+            a.name,
+            i.name,
+            r.name,
+            details.join("; ")
+        ),
+    )
+    .certain()
+    .direction(&a.name, &b.name)
+    .check(&b.name, "the responder logs the rejected transforms", vec![Probe::DebugIke])
+    .check(&a.name, "compare the proposals", vec![Probe::ShowIkePolicies]);
+    for d in &diff {
+        f = f
+            .evidence(i.attr_loc(*d).or(Some(&i.loc)))
+            .evidence(r.attr_loc(*d).or(Some(&r.loc)));
+    }
+    out.push(f);
+    None
+}
+
+fn set_psk(
+    k: &crate::model::PreSharedKey,
+    peer: std::net::IpAddr,
+    same_as: &str,
+    v2: bool,
+) -> Remedy {
+    Remedy::SetPsk {
+        peer,
+        keyring: k.keyring.clone(),
+        ikev2: v2.then(|| (k.entry.clone(), k.usage)),
+        old: Some(k.loc.clone()),
+        same_as: same_as.to_string(),
     }
 }

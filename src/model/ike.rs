@@ -121,12 +121,34 @@ pub enum PeerMatch {
     Hostname(String),
 }
 
+/// Which way a key is used. IKEv2 lets each side sign with its own key (`local`) and verify
+/// the peer's with another (`remote`); IKEv1 keys are always both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyUse {
+    Both,
+    Local,
+    Remote,
+}
+
+impl KeyUse {
+    pub fn signs(&self) -> bool {
+        matches!(self, KeyUse::Both | KeyUse::Local)
+    }
+    pub fn verifies(&self) -> bool {
+        matches!(self, KeyUse::Both | KeyUse::Remote)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PreSharedKey {
     pub peer: PeerMatch,
     pub key: SecretFingerprint,
+    pub usage: KeyUse,
     /// Keyring (IOS), or None for global keys.
     pub keyring: Option<String>,
+    /// The named entry inside the keyring (IOS IKEv2 `peer NAME`).
+    pub entry: Option<String>,
     pub loc: Loc,
 }
 
@@ -200,6 +222,10 @@ pub struct IkeProfile {
     pub keyrings: Vec<String>,
     pub self_identity: Option<IdentityKind>,
     pub local_address: Option<std::net::IpAddr>,
+    /// IKEv2: how this side proves itself, and how it expects the peer to.
+    pub auth_local: Option<AuthMethod>,
+    pub auth_remote: Option<AuthMethod>,
+    pub lifetime_secs: Option<u32>,
     pub loc: Loc,
 }
 

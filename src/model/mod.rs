@@ -13,8 +13,8 @@ pub mod source;
 pub use algo::{AuthMethod, DhGroup, Encr, Integ};
 pub use device::{Device, Platform};
 pub use ike::{
-    Identity, IdentityKind, IdentityMatch, IkeAttr, IkeProfile, IkeProposal, IkeVersion, PeerMatch,
-    PreSharedKey, SecretFingerprint,
+    Identity, IdentityKind, IdentityMatch, IkeAttr, IkeProfile, IkeProposal, IkeVersion, KeyUse,
+    PeerMatch, PreSharedKey, SecretFingerprint,
 };
 pub use ipsec::{EncapMode, IpsecProposal, PolicyKind, SelectorRule, TunnelPolicy};
 pub use net::{Acl, AclEntry, Action, Interface, Packet, Route};

@@ -12,7 +12,8 @@ use crate::model::ipsec::PolicyKind;
 use crate::model::selector::Flow;
 use crate::model::{
     AddrSpec, AuthMethod, DhGroup, EncapMode, Encr, IdentityKind, IdentityMatch, IkeAttr,
-    IkeVersion, Integ, IpsecProposal, Loc, PeerMatch, PreSharedKey, SelectorRule, TunnelPolicy,
+    IkeVersion, Integ, IpsecProposal, KeyUse, Loc, PeerMatch, PreSharedKey, SelectorRule,
+    TunnelPolicy,
 };
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -69,6 +70,10 @@ pub fn block<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) -> bool {
         | ["crypto", "isakmp", "invalid-spi-recovery"]
         | ["crypto", "isakmp", "aggressive-mode", ..] => true,
         ["crypto", "keyring", name, ..] => keyring(cx, b, name),
+        ["crypto", "ikev2", "proposal", name] => super::ikev2::proposal(cx, b, name),
+        ["crypto", "ikev2", "keyring", name] => super::ikev2::keyring(cx, b, name),
+        ["crypto", "ikev2", "profile", name] => super::ikev2::profile(cx, b, name),
+        ["crypto", "ikev2", "policy", _] => super::ikev2::policy(cx, b),
         ["crypto", "ipsec", "transform-set", name, rest @ ..] => transform_set(cx, b, name, rest),
         ["crypto", "ipsec", "profile", name] => map_entry(cx, b, name, 0, false, true),
         ["crypto", "map", name, seq, kind, rest @ ..] if kind.starts_with("ipsec-isakmp") => {
@@ -200,7 +205,9 @@ fn integ(h: &str) -> Option<Integ> {
 }
 
 /// Reads `[0|6|7] KEY` at the start of `w`, returning the fingerprint and the words after it.
-fn key_words<'w>(w: &'w [&'w str]) -> Option<(crate::model::SecretFingerprint, &'w [&'w str])> {
+pub(super) fn key_words<'w>(
+    w: &'w [&'w str],
+) -> Option<(crate::model::SecretFingerprint, &'w [&'w str])> {
     match w {
         [t @ ("0" | "6" | "7"), k, rest @ ..] => Some((secrets::fingerprint(Some(t), k), rest)),
         [k, rest @ ..] => Some((secrets::fingerprint(None, k), rest)),
@@ -209,7 +216,7 @@ fn key_words<'w>(w: &'w [&'w str]) -> Option<(crate::model::SecretFingerprint, &
 }
 
 /// `address A [MASK]`, `address ipv6 P`, `hostname H` → who the key is for.
-fn peer_match(w: &[&str]) -> Option<PeerMatch> {
+pub(super) fn peer_match(w: &[&str]) -> Option<PeerMatch> {
     match w {
         ["address", "ipv6", p, ..] => p
             .parse::<ipnet::IpNet>()
@@ -239,7 +246,9 @@ fn global_key(cx: &mut Ctx<'_>, l: &Line<'_>, w: &[&str]) -> bool {
     cx.dev.psks.push(PreSharedKey {
         peer,
         key,
+        usage: KeyUse::Both,
         keyring: None,
+        entry: None,
         loc,
     });
     true
@@ -258,7 +267,9 @@ fn keyring<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str) -> bool {
                             cx.dev.psks.push(PreSharedKey {
                                 peer,
                                 key,
+                                usage: KeyUse::Both,
                                 keyring: Some(name.to_string()),
+                                entry: None,
                                 loc,
                             });
                             true
@@ -286,6 +297,9 @@ fn isakmp_profile<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str) -> bool {
         keyrings: Vec::new(),
         self_identity: None,
         local_address: None,
+        auth_local: None,
+        auth_remote: None,
+        lifetime_secs: None,
         loc: cx.loc(&b.head),
     };
     for c in &b.children {
@@ -525,6 +539,20 @@ pub fn finish(cx: &mut Ctx<'_>) {
     if use_builtin {
         let b = defaults::builtin_policies(set, &cx.file);
         cx.dev.ike_proposals.extend(b);
+    }
+    let v2_used = cx
+        .dev
+        .policies
+        .iter()
+        .any(|p| p.ike_version == IkeVersion::V2);
+    let v2_configured = cx
+        .dev
+        .ike_proposals
+        .iter()
+        .any(|p| p.version == IkeVersion::V2);
+    if v2_used && !v2_configured {
+        let d = super::ikev2::default_proposal(&cx.file);
+        cx.dev.ike_proposals.push(d);
     }
     cx.dev.ike_proposals.sort_by_key(|p| p.priority);
 }

@@ -8,6 +8,7 @@ mod blocks;
 mod crypto;
 mod defaults;
 mod iface;
+mod ikev2;
 pub mod secrets;
 
 use crate::model::{Device, Loc, Platform};

@@ -60,10 +60,11 @@ pub fn redact(line: &str) -> Option<String> {
     let second = words.get(1).copied().unwrap_or("");
     match (first, second) {
         ("crypto", "isakmp") if words.get(2) == Some(&"key") => hide_after(3),
-        ("pre-shared-key", _) => {
-            let k = words.iter().position(|w| *w == "key")?;
-            hide_after(k + 1)
-        }
+        ("pre-shared-key", dir) => match words.iter().position(|w| *w == "key") {
+            Some(k) => hide_after(k + 1),
+            None if dir == "local" || dir == "remote" => hide_after(2),
+            None => hide_after(1),
+        },
         ("enable", "secret") | ("enable", "password") => hide_after(2),
         ("snmp-server", "community") => hide_after(2),
         ("key-string", _) | ("password", _) | ("secret", _) => hide_after(1),
@@ -111,5 +112,13 @@ mod tests {
                 .contains("$1$abc")
         );
         assert!(redact("hostname Tokyo").is_none());
+        for (line, key) in [
+            ("  pre-shared-key local Hq-Sends-1", "Hq-Sends-1"),
+            ("  pre-shared-key remote 7 0822455D0A16", "0822455D0A16"),
+            ("  pre-shared-key 0 Both-Ways", "Both-Ways"),
+            ("  pre-shared-key address 10.0.0.1 key 6 ABC", "ABC"),
+        ] {
+            assert!(!redact(line).unwrap().contains(key), "{line}");
+        }
     }
 }
