@@ -939,7 +939,8 @@ fn v2_differing(i: &IkeProposal, r: &IkeProposal) -> Vec<IkeAttr> {
         d.push(IkeAttr::Encryption);
     }
     let aead = |p: &IkeProposal| p.encr.iter().all(|e| e.is_aead());
-    if !(aead(i) && aead(r)) && !overlap(&i.integ, &r.integ) {
+    let aead_both = aead(i) && aead(r);
+    if !aead_both && !overlap(&i.integ, &r.integ) {
         d.push(IkeAttr::Integrity);
     }
     if !i.prf.is_empty() && !r.prf.is_empty() && !overlap(&i.prf, &r.prf) {
