@@ -183,7 +183,9 @@ pub fn negotiate<'a>(
 }
 
 fn asymmetric(leg: &Leg<'_>, resp: &TunnelPolicy, first: &SelectorRule, out: &mut Vec<Finding>) {
-    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let (a, Some(b)) = (leg.a, leg.b) else {
+        return;
+    };
     let theirs: Vec<&SelectorRule> = resp.protected().collect();
     let reverse_ok = theirs.iter().all(|r| admits(leg.pol, &r.flow));
     let who = if reverse_ok && !theirs.is_empty() {
@@ -239,7 +241,9 @@ fn asymmetric(leg: &Leg<'_>, resp: &TunnelPolicy, first: &SelectorRule, out: &mu
 }
 
 fn transform_mismatch(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
-    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let (a, Some(b)) = (leg.a, leg.b) else {
+        return;
+    };
     let missing: Vec<_> = leg
         .pol
         .missing_proposals
@@ -302,7 +306,9 @@ fn transform_mismatch(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>
 }
 
 fn pfs(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
-    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let (a, Some(b)) = (leg.a, leg.b) else {
+        return;
+    };
     let Some((gb, bloc)) = &resp.pfs else { return };
     let msg = match &leg.pol.pfs {
         None => format!(
@@ -349,7 +355,9 @@ fn pfs(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
 }
 
 fn identity(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
-    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let (a, Some(b)) = (leg.a, leg.b) else {
+        return;
+    };
     let Some((list_name, list_loc)) = &resp.identity_list else {
         return;
     };
@@ -384,7 +392,9 @@ fn identity(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
 
 /// Phase 2 lifetimes: IOS settles on the lower one, so a difference is only worth a note.
 pub fn lifetimes(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
-    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let (a, Some(b)) = (leg.a, leg.b) else {
+        return;
+    };
     let (Some((la, loc_a)), Some((lb, loc_b))) =
         (&leg.pol.lifetime_secs, &chosen.resp.lifetime_secs)
     else {

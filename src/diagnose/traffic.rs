@@ -88,7 +88,9 @@ pub fn crosses(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
 
 /// Older IOS checks decrypted packets against the inbound ACL a second time.
 fn inner(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
-    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let (a, Some(b)) = (leg.a, leg.b) else {
+        return;
+    };
     let Some(bif) = b_interface(leg) else { return };
     if bif.acl_in.is_none() || matches!(leg.pol.kind, PolicyKind::Vti { .. }) {
         return;
@@ -149,7 +151,9 @@ fn inner(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
 
 /// After decryption the responder must be able to deliver to its protected network.
 fn protected_route(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
-    let (a, b) = (leg.a, leg.b.expect("caller checked"));
+    let (a, Some(b)) = (leg.a, leg.b) else {
+        return;
+    };
     let bif = b_interface(leg);
     for rule in &chosen.flows {
         let Some(d) = rule.flow.dst.sample() else {
