@@ -157,11 +157,14 @@ fn merge(all: &mut Vec<Finding>, f: Finding) {
         return;
     };
     if g.direction != f.direction {
-        if let Some((i, _)) = &f.direction
-            && g.summary != f.summary
-        {
-            g.summary
-                .push_str(&format!(" When {i} initiates: {}", f.summary));
+        match &f.direction {
+            Some(_) if g.code.symmetric() => {
+                g.summary.push_str(" This fails whichever side initiates.")
+            }
+            Some((i, _)) if g.summary != f.summary => g
+                .summary
+                .push_str(&format!(" When {i} initiates: {}", f.summary)),
+            _ => {}
         }
         g.direction = None;
     }
