@@ -64,7 +64,19 @@ pub fn diagnose(case: &Case) -> Diagnosis {
                         ),
                     )
                     .severity(Severity::Info)
-                    .evidence([leg.target_loc]),
+                    .evidence([leg.target_loc])
+                    .check(
+                        &leg.a.name,
+                        &format!(
+                            "see the live state towards {}; also collect that peer's configuration (or its show/debug output) and run again with both",
+                            leg.target
+                        ),
+                        vec![
+                            Probe::ShowIkeSa,
+                            Probe::ShowIpsecSa { peer: leg.target },
+                            Probe::Ping { dest: leg.target, source: leg.a_src },
+                        ],
+                    ),
                 );
             }
             Some(b) => {
@@ -128,6 +140,7 @@ pub fn diagnose(case: &Case) -> Diagnosis {
         parties.sort();
         for mut f in out {
             f.parties = parties.clone();
+            soften_route_finding(&mut f, &case.devices);
             merge(&mut all, f);
         }
     }
@@ -136,6 +149,33 @@ pub fn diagnose(case: &Case) -> Diagnosis {
     Diagnosis {
         findings: all,
         directions,
+    }
+}
+
+/// A device that runs a routing protocol learns routes its config does not list: a missing
+/// route is then only a warning to check, not a proven fault.
+fn soften_route_finding(f: &mut Finding, devices: &[Device]) {
+    let route_code = matches!(
+        f.code,
+        Cause::InitiatorNoRoute
+            | Cause::ResponderNoRouteBack
+            | Cause::ResponderNoRouteToProtectedNet
+    );
+    let dev = f
+        .peer
+        .as_ref()
+        .and_then(|p| devices.iter().find(|d| &d.name == p));
+    if let (true, Some(d)) = (route_code, dev)
+        && let Some(loc) = &d.dynamic_routing
+    {
+        f.severity = Severity::Warning;
+        f.confidence = Confidence::Likely;
+        f.summary.push_str(&format!(
+            " {} also runs `{}`, whose routes a config does not show: confirm with the routing table.",
+            d.name,
+            loc.text.trim()
+        ));
+        f.evidence.push(loc.clone());
     }
 }
 

@@ -188,6 +188,9 @@ fn merge(devices: &mut Vec<Device>, d: Device) {
             if x.ike_disabled.is_none() {
                 x.ike_disabled = d.ike_disabled;
             }
+            if x.dynamic_routing.is_none() {
+                x.dynamic_routing = d.dynamic_routing;
+            }
         }
         None => devices.push(d),
     }

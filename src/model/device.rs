@@ -52,6 +52,8 @@ pub struct Device {
     pub routes: Vec<Route>,
     pub acls: Vec<Acl>,
     pub nat: Vec<NatRule>,
+    /// The first line of a dynamic routing protocol, whose routes a config does not list.
+    pub dynamic_routing: Option<Loc>,
     /// Lines the parser did not model; reported with --verbose, never silently dropped.
     pub skipped: Vec<Loc>,
 }
@@ -77,6 +79,7 @@ impl Device {
             routes: Vec::new(),
             acls: Vec::new(),
             nat: Vec::new(),
+            dynamic_routing: None,
             skipped: Vec::new(),
         }
     }

@@ -131,10 +131,15 @@ fn finding_out(f: &Finding, devs: &[Device], style: &Style) -> FindingOut {
 fn next_steps(d: &Diagnosis, devs: &[Device]) -> Vec<NextStep> {
     let mut out: Vec<NextStep> = Vec::new();
     let mut seen: Vec<(String, String)> = Vec::new();
+    let has_errors = d
+        .findings
+        .iter()
+        .any(|f| f.severity != crate::diagnose::Severity::Info);
+    // Info findings contribute next steps only when nothing more serious does.
     for f in d
         .findings
         .iter()
-        .filter(|f| f.severity != crate::diagnose::Severity::Info)
+        .filter(|f| !has_errors || f.severity != crate::diagnose::Severity::Info)
     {
         for c in &f.checks {
             let Some(dev) = device(devs, &c.peer) else {

@@ -112,6 +112,17 @@ fn dispatch<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) {
             cx.dev.domain_name = Some(d.to_string());
             true
         }
+        [
+            "router",
+            "ospf" | "ospfv3" | "eigrp" | "bgp" | "rip" | "isis" | "odr",
+            ..,
+        ] => {
+            if cx.dev.dynamic_routing.is_none() {
+                cx.dev.dynamic_routing = Some(cx.loc(&b.head));
+            }
+            // Not modelled further: the block still counts as skipped.
+            false
+        }
         ["interface", ..] => iface::interface(cx, b),
         ["ip", "route", ..] => iface::route(cx, &b.head),
         ["ip", "nat", "inside", "source", ..] => iface::nat(cx, &b.head),
