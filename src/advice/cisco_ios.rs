@@ -79,10 +79,10 @@ fn permit_entry(p: &PermitSpec) -> String {
         _ => String::new(),
     };
     format!(
-        "permit {} host {} host {}{port}",
+        "permit {} {} {}{port}",
         ios_proto(p.proto),
-        p.src,
-        p.dst
+        addr(&p.src),
+        addr(&p.dst)
     )
 }
 
@@ -355,6 +355,17 @@ impl CiscoIos {
                         Some(s) => format!(" {s} {entry}"),
                         None => format!(" {entry}"),
                     },
+                ]
+            }
+            Remedy::EnrollCertificate { trustpoint } => {
+                let tp = trustpoint.clone().unwrap_or_else(|| "<CA-NAME>".into());
+                vec![
+                    "crypto key generate rsa modulus 2048".into(),
+                    format!("crypto pki trustpoint {tp}"),
+                    " enrollment url <http://your-ca/>".into(),
+                    " exit".into(),
+                    format!("crypto pki authenticate {tp}"),
+                    format!("crypto pki enroll {tp}"),
                 ]
             }
             Remedy::NoShutdown { interface } => {

@@ -38,8 +38,8 @@ pub enum IkeValue {
 #[derive(Debug, Clone, Serialize)]
 pub struct PermitSpec {
     pub proto: Option<u8>,
-    pub src: IpAddr,
-    pub dst: IpAddr,
+    pub src: crate::model::AddrSpec,
+    pub dst: crate::model::AddrSpec,
     pub dst_port: Option<u16>,
     pub comment: String,
 }
@@ -100,6 +100,10 @@ pub enum Remedy {
         interface: String,
         before: Option<Loc>,
         permit: PermitSpec,
+    },
+    /// Give the device a key pair and a certificate from the CA.
+    EnrollCertificate {
+        trustpoint: Option<String>,
     },
     NoShutdown {
         interface: String,

@@ -112,6 +112,9 @@ pub fn diagnose(case: &Case) -> Diagnosis {
                 }
             }
         }
+        for f in out.iter_mut() {
+            soften_route_finding(f, &case.devices);
+        }
         let first_error = out
             .iter()
             .filter(|f| f.severity == Severity::Error)
@@ -140,7 +143,6 @@ pub fn diagnose(case: &Case) -> Diagnosis {
         parties.sort();
         for mut f in out {
             f.parties = parties.clone();
-            soften_route_finding(&mut f, &case.devices);
             merge(&mut all, f);
         }
     }

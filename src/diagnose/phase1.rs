@@ -6,7 +6,7 @@ use super::finding::{Finding, IkeValue, PermitSpec, Probe, Remedy, Severity};
 use super::lookup::{self, Role};
 use super::pairing::Leg;
 use crate::model::net::{Action, PROTO_UDP, Packet};
-use crate::model::{Device, IkeAttr, IkeProposal, IkeVersion, Interface, Loc};
+use crate::model::{AddrSpec, Device, IkeAttr, IkeProposal, IkeVersion, Interface, Loc};
 use ipnet::IpNet;
 
 pub fn initiated(leg: &Leg<'_>, out: &mut Vec<Finding>) {
@@ -461,8 +461,8 @@ pub fn reaches(leg: &Leg<'_>, out: &mut Vec<Finding>) {
                         before: before.cloned(),
                         permit: PermitSpec {
                             proto: Some(PROTO_UDP),
-                            src,
-                            dst,
+                            src: AddrSpec::host(src),
+                            dst: AddrSpec::host(dst),
                             dst_port: Some(*port),
                             comment: format!("IKE from {}", leg.a.name),
                         },
@@ -505,8 +505,8 @@ pub fn reaches(leg: &Leg<'_>, out: &mut Vec<Finding>) {
                         before: before.cloned(),
                         permit: PermitSpec {
                             proto: Some(PROTO_UDP),
-                            src: a_src,
-                            dst: leg.target,
+                            src: AddrSpec::host(a_src),
+                            dst: AddrSpec::host(leg.target),
                             dst_port: Some(500),
                             comment: format!("IKE to {}", b.name),
                         },
@@ -782,9 +782,14 @@ pub fn authenticate(leg: &Leg<'_>, agreed: &Agreed<'_>, out: &mut Vec<Finding>) 
                     )
                     .step(Step::Phase1)
                     .direction(&a.name, &b.name)
-                    .evidence([&agreed.resp.loc])
+                    .evidence(
+                        d.ike_proposals
+                            .iter()
+                            .find(|p| !p.builtin && p.auth == auth)
+                            .map(|p| p.attr_loc(IkeAttr::Auth).unwrap_or(&p.loc)),
+                    )
                     .evidence(d.trustpoints.iter().map(|t| &t.loc))
-                    .fix(&d.name, vec![Remedy::Text { text: "generate an RSA key pair, authenticate the CA and enrol a certificate (crypto key generate rsa; crypto pki authenticate TP; crypto pki enroll TP)".into() }])
+                    .fix(&d.name, vec![Remedy::EnrollCertificate { trustpoint: d.trustpoints.first().map(|t| t.name.clone()) }])
                     .check(&d.name, "see keys and certificates", vec![Probe::ShowCertificates]),
                 );
             }

@@ -73,7 +73,7 @@ pub fn crosses(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
                     acl: acl.to_string(),
                     interface: bif.name.clone(),
                     before: before.cloned(),
-                    permit: PermitSpec { proto: Some(proto), src, dst, dst_port: None, comment: format!("IPsec from {}", a.name) },
+                    permit: PermitSpec { proto: Some(proto), src: AddrSpec::host(src), dst: AddrSpec::host(dst), dst_port: None, comment: format!("IPsec from {}", a.name) },
                 }])
                 .check(&b.name, "watch the deny counters grow", vec![Probe::ShowAcl { name: acl.to_string() }, Probe::ShowIpsecSa { peer: src }])
                 .check(&a.name, "encaps grow while the peer's decaps stay at 0", vec![Probe::ShowIpsecSa { peer: leg.target }]),
@@ -100,7 +100,7 @@ fn inner(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let probes = [
-            (PROTO_ICMP, None),
+            (PROTO_ICMP, Some(8)),
             (PROTO_TCP, Some(80)),
             (PROTO_UDP, Some(53)),
         ];
@@ -115,7 +115,7 @@ fn inner(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
                     proto: *proto,
                     src: s,
                     dst: d,
-                    src_port: port.map(|_| 40000),
+                    src_port: port.filter(|_| *proto != PROTO_ICMP).map(|_| 40000),
                     dst_port: *port,
                 };
                 filter_drops(b, bif.acl_in.as_ref(), &p)
@@ -140,7 +140,7 @@ fn inner(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
                     acl: acl.to_string(),
                     interface: bif.name.clone(),
                     before: before.cloned(),
-                    permit: PermitSpec { proto: None, src: s, dst: d, dst_port: None, comment: format!("decrypted traffic from {}", a.name) },
+                    permit: PermitSpec { proto: None, src: rule.flow.src, dst: rule.flow.dst, dst_port: None, comment: format!("decrypted traffic from {}", a.name) },
                 }])
                 .check(&b.name, "watch which entry counts the drops", vec![Probe::ShowAcl { name: acl.to_string() }, Probe::ShowIpsecSa { peer: leg.a_seen.unwrap_or(leg.target) }]),
             );

@@ -113,7 +113,7 @@ pub struct Acl {
     pub loc: Loc,
 }
 
-/// A concrete packet to test against a filter.
+/// A concrete packet to test against a filter. For ICMP, `dst_port` carries the ICMP type.
 #[derive(Debug, Clone, Copy)]
 pub struct Packet {
     pub proto: u8,

@@ -210,6 +210,12 @@ pub fn entry(words: &[&str], standard: bool, loc: Loc) -> Option<AclEntry> {
     let dst = addr(words, &mut i, false)?;
     let dst_ports = if with_ports {
         ports(words, &mut i)?
+    } else if proto == Some(PROTO_ICMP) {
+        // An ICMP type narrows the entry; it is kept where ports go (see Packet).
+        match words.get(i).and_then(|w| icmp_type(w)) {
+            Some(t) => vec![PortRange::one(t)],
+            None => vec![PortRange::ANY],
+        }
     } else {
         vec![PortRange::ANY]
     };
@@ -221,6 +227,22 @@ pub fn entry(words: &[&str], standard: bool, loc: Loc) -> Option<AclEntry> {
         dst,
         dst_ports,
         loc,
+    })
+}
+
+fn icmp_type(w: &str) -> Option<u16> {
+    if let Ok(n) = w.parse::<u8>() {
+        return Some(n as u16);
+    }
+    Some(match w {
+        "echo-reply" => 0,
+        "unreachable" | "packet-too-big" | "host-unreachable" | "port-unreachable" => 3,
+        "source-quench" => 4,
+        "redirect" => 5,
+        "echo" => 8,
+        "time-exceeded" | "ttl-exceeded" => 11,
+        "parameter-problem" => 12,
+        _ => return None,
     })
 }
 
