@@ -187,11 +187,15 @@ fn shown(loc: &Loc, style: &Style) -> String {
     loc.shown(style.show_secrets).trim().to_string()
 }
 
-/// The sequence number that places a new entry just before `before` (IOS numbers 10, 20, …).
+/// The sequence number that places a new entry just before `before`: between it and the
+/// entry above, using the list's own numbers or IOS's default 10, 20, ...
 fn seq_before(dev: &Device, acl: &str, before: &Loc) -> Option<u32> {
     let a = dev.acl(acl)?;
     let idx = a.entries.iter().position(|e| &e.loc == before)?;
-    Some((idx as u32 + 1) * 10 - 5)
+    let seq_of = |i: usize| a.entries[i].seq.unwrap_or((i as u32 + 1) * 10);
+    let hi = seq_of(idx);
+    let lo = if idx == 0 { 0 } else { seq_of(idx - 1) };
+    (hi > lo + 1).then_some(lo + (hi - lo) / 2)
 }
 
 impl CiscoIos {

@@ -1033,7 +1033,8 @@ fn set_psk(
         peer,
         keyring: k.keyring.clone(),
         ikev2: v2.then(|| (k.entry.clone(), k.usage)),
-        old: Some(k.loc.clone()),
+        // Entering the key again for the same address replaces it.
+        old: None,
         same_as: same_as.to_string(),
     }
 }

@@ -95,6 +95,8 @@ pub enum Action {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AclEntry {
+    /// Sequence number when the list has them (IOS named lists, ASA line numbers).
+    pub seq: Option<u32>,
     pub action: Action,
     /// None: any IP protocol.
     pub proto: Option<u8>,

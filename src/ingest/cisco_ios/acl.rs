@@ -189,6 +189,7 @@ pub fn entry(words: &[&str], standard: bool, loc: Loc) -> Option<AclEntry> {
     if standard {
         let src = addr(words, &mut i, true)?;
         return Some(AclEntry {
+            seq: None,
             action,
             proto: None,
             src,
@@ -220,6 +221,7 @@ pub fn entry(words: &[&str], standard: bool, loc: Loc) -> Option<AclEntry> {
         vec![PortRange::ANY]
     };
     Some(AclEntry {
+        seq: None,
         action,
         proto,
         src,

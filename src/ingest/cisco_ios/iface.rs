@@ -256,8 +256,11 @@ pub fn acl<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) -> bool {
                     continue;
                 }
                 let cl = cx.loc(c);
+                let seq = cw.first().and_then(|s| s.parse::<u32>().ok());
                 match acl::entry(body, standard, cl.clone()) {
-                    Some(e) => acl_mut(&mut cx.dev, name, &cl).entries.push(e),
+                    Some(e) => acl_mut(&mut cx.dev, name, &cl)
+                        .entries
+                        .push(crate::model::AclEntry { seq, ..e }),
                     None => cx.skip(c),
                 }
             }
