@@ -4,6 +4,7 @@
 
 use super::lookup;
 use crate::model::{Device, Loc, TunnelPolicy};
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 pub struct Leg<'a> {
@@ -43,39 +44,61 @@ fn points_at(b: &Device, a: &Device) -> bool {
 }
 
 /// Addresses by which other devices know `a` though `a` does not own them (NAT).
-fn nat_aliases(devs: &[Device], a: &Device) -> Vec<(usize, IpAddr)> {
+fn nat_aliases(
+    devs: &[Device],
+    owners: &HashMap<IpAddr, usize>,
+    a: &Device,
+) -> Vec<(usize, IpAddr)> {
     let mut out = Vec::new();
     if !a.addresses().any(lookup::is_private) {
         return out;
     }
-    for (bi, b) in devs.iter().enumerate() {
-        if std::ptr::eq(a, b) || !points_at(a, b) {
+    // Only the peers `a` itself points at can know it by another name.
+    let targets: Vec<usize> = a
+        .policies
+        .iter()
+        .flat_map(|p| p.peers.iter())
+        .filter_map(|(x, _)| owners.get(x).copied())
+        .collect();
+    for bi in targets {
+        let b = &devs[bi];
+        if std::ptr::eq(a, b) {
             continue;
         }
         for p in &b.policies {
             for (y, _) in &p.peers {
-                let owned = devs.iter().any(|d| d.owns(*y));
-                if !owned && !lookup::is_private(*y) {
+                if !owners.contains_key(y) && !lookup::is_private(*y) {
                     out.push((bi, *y));
                 }
             }
         }
     }
+    out.sort();
+    out.dedup();
     out
 }
 
 pub fn legs(devs: &[Device]) -> Vec<Leg<'_>> {
-    let aliases: Vec<Vec<(usize, IpAddr)>> = devs.iter().map(|a| nat_aliases(devs, a)).collect();
+    let mut owners: HashMap<IpAddr, usize> = HashMap::new();
+    for (i, d) in devs.iter().enumerate() {
+        for a in d.addresses() {
+            owners.entry(a).or_insert(i);
+        }
+    }
+    let aliases: Vec<Vec<(usize, IpAddr)>> =
+        devs.iter().map(|a| nat_aliases(devs, &owners, a)).collect();
+    let mut alias_owner: HashMap<IpAddr, usize> = HashMap::new();
+    for (di, al) in aliases.iter().enumerate() {
+        for (_, y) in al {
+            alias_owner.entry(*y).or_insert(di);
+        }
+    }
     let mut out = Vec::new();
     for (ai, a) in devs.iter().enumerate() {
         for pol in a.policies.iter().filter(|p| p.can_initiate()) {
             for (target, target_loc) in &pol.peers {
-                let owner = devs.iter().position(|d| d.owns(*target));
-                let nat_owner = devs
-                    .iter()
-                    .enumerate()
-                    .find(|(di, _)| aliases[*di].iter().any(|(_, y)| y == target))
-                    .map(|(di, _)| di);
+                let owner = owners.get(target).copied();
+                let nat_owner = alias_owner.get(target).copied();
                 let (bi, wrong, nat_b) = match (owner, nat_owner) {
                     (Some(bi), _) => (Some(bi), false, false),
                     (None, Some(bi)) => (Some(bi), false, true),
