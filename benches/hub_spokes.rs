@@ -1,6 +1,7 @@
 //! Hub with 2,000 crypto map entries against 2,000 spoke configs: parse + diagnose.
 //! Peak memory is measured by scripts/bench-hub.sh (the binary under /usr/bin/time).
 
+#[path = "support/hubgen.rs"]
 mod hubgen;
 
 use criterion::{Criterion, criterion_group, criterion_main};

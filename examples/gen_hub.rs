@@ -1,7 +1,7 @@
 //! Writes the benchmark case (hub.cfg + N spoke configs) into a folder:
 //! `cargo run --release --example gen_hub -- DIR [N]`.
 
-#[path = "../benches/hubgen.rs"]
+#[path = "../benches/support/hubgen.rs"]
 mod hubgen;
 
 fn main() -> std::io::Result<()> {

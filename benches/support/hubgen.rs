@@ -33,7 +33,7 @@ pub fn psk(i: u32) -> String {
 }
 
 pub fn broken(i: u32) -> bool {
-    i % 100 == 0
+    i.is_multiple_of(100)
 }
 
 pub fn hub(n: u32) -> String {
