@@ -171,27 +171,7 @@ fn merge(devices: &mut Vec<Device>, d: Device) {
         .iter_mut()
         .find(|x| x.name.eq_ignore_ascii_case(&d.name))
     {
-        Some(x) => {
-            x.source_files.extend(d.source_files);
-            x.ike_proposals.extend(d.ike_proposals);
-            x.psks.extend(d.psks);
-            x.ike_profiles.extend(d.ike_profiles);
-            x.identity_lists.extend(d.identity_lists);
-            x.trustpoints.extend(d.trustpoints);
-            x.proposals.extend(d.proposals);
-            x.policies.extend(d.policies);
-            x.interfaces.extend(d.interfaces);
-            x.routes.extend(d.routes);
-            x.acls.extend(d.acls);
-            x.nat.extend(d.nat);
-            x.skipped.extend(d.skipped);
-            if x.ike_disabled.is_none() {
-                x.ike_disabled = d.ike_disabled;
-            }
-            if x.dynamic_routing.is_none() {
-                x.dynamic_routing = d.dynamic_routing;
-            }
-        }
+        Some(x) => x.absorb(d),
         None => devices.push(d),
     }
 }

@@ -84,6 +84,27 @@ impl Device {
         }
     }
 
+    /// Adds what another source (a second file of the same host) says about this device.
+    pub fn absorb(&mut self, d: Device) {
+        self.source_files.extend(d.source_files);
+        self.ike_proposals.extend(d.ike_proposals);
+        self.psks.extend(d.psks);
+        self.ike_profiles.extend(d.ike_profiles);
+        self.identity_lists.extend(d.identity_lists);
+        self.trustpoints.extend(d.trustpoints);
+        self.proposals.extend(d.proposals);
+        self.policies.extend(d.policies);
+        self.interfaces.extend(d.interfaces);
+        self.routes.extend(d.routes);
+        self.acls.extend(d.acls);
+        self.nat.extend(d.nat);
+        self.skipped.extend(d.skipped);
+        self.ike_disabled = self.ike_disabled.take().or(d.ike_disabled);
+        self.dynamic_routing = self.dynamic_routing.take().or(d.dynamic_routing);
+        self.domain_name = self.domain_name.take().or(d.domain_name);
+        self.has_rsa_keys |= d.has_rsa_keys;
+    }
+
     /// Every address configured on an interface that is not shut down.
     pub fn addresses(&self) -> impl Iterator<Item = IpAddr> + '_ {
         self.interfaces

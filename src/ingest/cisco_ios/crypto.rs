@@ -169,13 +169,7 @@ fn policy<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, n: &str) -> bool {
             }),
             _ => None,
         };
-        match attr {
-            Some(a) => {
-                let loc = cx.loc(c);
-                p.attr_locs.push((a, loc));
-            }
-            None => cx.skip(c),
-        }
+        cx.attr(&mut p, attr, c);
     }
     cx.dev.ike_proposals.push(p);
     true

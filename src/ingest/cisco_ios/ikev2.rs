@@ -86,13 +86,7 @@ pub fn proposal<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str) -> bool {
             }
             _ => None,
         };
-        match attr {
-            Some(a) => {
-                let loc = cx.loc(c);
-                p.attr_locs.push((a, loc));
-            }
-            None => cx.skip(c),
-        }
+        cx.attr(&mut p, attr, c);
     }
     cx.dev.ike_proposals.push(p);
     true

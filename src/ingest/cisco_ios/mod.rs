@@ -32,6 +32,22 @@ impl Ctx<'_> {
         }
     }
 
+    /// Records which line set an IKE attribute, or keeps the line as not modelled.
+    pub fn attr(
+        &mut self,
+        p: &mut crate::model::IkeProposal,
+        a: Option<crate::model::IkeAttr>,
+        l: &Line<'_>,
+    ) {
+        match a {
+            Some(a) => {
+                let loc = self.loc(l);
+                p.attr_locs.push((a, loc));
+            }
+            None => self.skip(l),
+        }
+    }
+
     pub fn skip(&mut self, l: &Line<'_>) {
         let loc = self.loc(l);
         self.dev.skipped.push(loc);
