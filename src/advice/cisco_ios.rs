@@ -404,13 +404,24 @@ impl Advisor for CiscoIos {
 
     fn probe(&self, dev: &Device, probe: &Probe) -> Vec<String> {
         match probe {
-            Probe::ShowIkeSa => vec!["show crypto isakmp sa".into()],
+            Probe::ShowIkeSa => versions(dev)
+                .iter()
+                .map(|v| format!("show crypto {v} sa"))
+                .collect(),
             Probe::ShowIpsecSa { peer } => vec![format!("show crypto ipsec sa peer {peer}")],
             Probe::ShowPolicies => vec!["show crypto map".into()],
-            Probe::ShowIkePolicies => vec!["show crypto isakmp policy".into()],
+            Probe::ShowIkePolicies => versions(dev)
+                .iter()
+                .map(|v| match *v {
+                    "ikev2" => "show crypto ikev2 proposal".to_string(),
+                    _ => "show crypto isakmp policy".to_string(),
+                })
+                .collect(),
             Probe::ShowTransformSets => vec!["show crypto ipsec transform-set".into()],
             Probe::ShowKeys => vec!["show crypto isakmp key".into()],
-            Probe::DebugIke => vec!["terminal monitor".into(), "debug crypto isakmp".into()],
+            Probe::DebugIke => std::iter::once("terminal monitor".to_string())
+                .chain(versions(dev).iter().map(|v| format!("debug crypto {v}")))
+                .collect(),
             Probe::DebugIpsec => vec!["debug crypto ipsec".into()],
             Probe::ShowRoute { dest } => vec![format!("show ip route {dest}")],
             Probe::Ping { dest, source } => vec![match source {
@@ -432,6 +443,27 @@ impl Advisor for CiscoIos {
             Probe::Capture { local, peer } => capture(dev, *local, *peer),
         }
     }
+}
+
+/// The IKE keywords of the versions this device runs (`isakmp` for IKEv1, `ikev2`).
+fn versions(dev: &Device) -> Vec<&'static str> {
+    let v2 = dev
+        .policies
+        .iter()
+        .any(|p| p.ike_version == crate::model::IkeVersion::V2);
+    let v1 = !v2
+        || dev
+            .policies
+            .iter()
+            .any(|p| p.ike_version == crate::model::IkeVersion::V1);
+    let mut out = Vec::new();
+    if v1 {
+        out.push("isakmp");
+    }
+    if v2 {
+        out.push("ikev2");
+    }
+    out
 }
 
 /// Embedded Packet Capture of IKE, NAT-T, ESP and AH between the two peers.
