@@ -467,15 +467,21 @@ fn versions(dev: &Device) -> Vec<&'static str> {
 }
 
 /// Embedded Packet Capture of IKE, NAT-T, ESP and AH between the two peers.
-fn capture(dev: &Device, local: IpAddr, peer: IpAddr) -> Vec<String> {
-    let iface = dev
-        .interfaces
-        .iter()
-        .find(|i| i.owns(local))
+fn capture(dev: &Device, local: Option<IpAddr>, peer: IpAddr) -> Vec<String> {
+    // Without a known local address, the route to the peer tells the interface and address.
+    let via = dev.route_to(peer).and_then(|l| l.exit);
+    let iface = local
+        .and_then(|a| dev.interfaces.iter().find(|i| i.owns(a)))
+        .or(via)
         .map(|i| i.name.clone())
         .unwrap_or_else(|| "<outside interface>".into());
+    let local = local
+        .or_else(|| via.and_then(|i| i.addresses.first().map(|n| n.addr())))
+        .map(|a| a.to_string())
+        .unwrap_or_else(|| "<own outside address>".into());
     let mut v = vec!["ip access-list extended IPSEC-CAPTURE".to_string()];
-    for (s, d) in [(local, peer), (peer, local)] {
+    let peer = peer.to_string();
+    for (s, d) in [(&local, &peer), (&peer, &local)] {
         v.push(format!(" permit udp host {s} host {d} eq isakmp"));
         v.push(format!(" permit udp host {s} host {d} eq non500-isakmp"));
         v.push(format!(" permit esp host {s} host {d}"));

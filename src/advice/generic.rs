@@ -10,14 +10,65 @@ impl Advisor for Generic {
     fn fix(&self, _dev: &Device, remedies: &[Remedy], _style: &Style) -> Vec<String> {
         remedies
             .iter()
-            .map(|r| match r {
-                Remedy::Text { text } => text.clone(),
-                other => format!("{:?}", other),
-            })
+            .map(|r| format!("! {}", describe(r)))
             .collect()
     }
 
     fn probe(&self, _dev: &Device, probe: &Probe) -> Vec<String> {
-        vec![format!("{:?}", probe)]
+        vec![match probe {
+            Probe::ShowIkeSa => "list the IKE SAs and their states".into(),
+            Probe::ShowIpsecSa { peer } => {
+                format!("list the IPsec SAs with {peer} and their packet counters")
+            }
+            Probe::ShowPolicies => "show the tunnel policies (peers, selectors, proposals)".into(),
+            Probe::ShowIkePolicies => "show the IKE proposals".into(),
+            Probe::ShowTransformSets => "show the ESP/AH proposals".into(),
+            Probe::ShowKeys => "list which peers have pre-shared keys".into(),
+            Probe::DebugIke => "turn on IKE debugging and retry".into(),
+            Probe::DebugIpsec => "turn on IPsec debugging and retry".into(),
+            Probe::ShowRoute { dest } => format!("look up the route to {dest}"),
+            Probe::Ping { dest, .. } => format!("ping {dest}"),
+            Probe::ShowInterface { name } => format!("show interface {name} and its filters"),
+            Probe::ShowAcl { name } => format!("show filter {name} with hit counters"),
+            Probe::ShowIdentity { name } => format!("show identity list {name}"),
+            Probe::ShowClock => "show the clock".into(),
+            Probe::ShowCertificates => "list the certificates and their validity".into(),
+            Probe::ClearSas { peer } => format!("clear the SAs with {peer}"),
+            Probe::Capture { peer, .. } => format!(
+                "capture UDP 500, UDP 4500, ESP and AH to and from {peer} on the outside interface"
+            ),
+        }]
+    }
+}
+
+/// A remedy in words, for platforms without their own syntax yet.
+pub fn describe(r: &Remedy) -> String {
+    match r {
+        Remedy::EnableIke => "enable IKE on the outside interface".into(),
+        Remedy::AddRoute { dest, .. } => format!("add a route to {dest}"),
+        Remedy::ApplyCryptoMap { map, interface, .. } => format!("apply {map} to {interface}"),
+        Remedy::ReplaceSelectors { acl, .. } => {
+            format!("make traffic selectors {acl} mirror the peer's")
+        }
+        Remedy::SetPsk { peer, same_as, .. } => {
+            format!("set the pre-shared key for {peer} to the one on {same_as}")
+        }
+        Remedy::SetPeer { policy, new, .. } => format!("make {policy} point at {new}"),
+        Remedy::SetIkeAttr { attr, .. } => format!("align the IKE {attr}"),
+        Remedy::AddIkePolicy { .. } => "add an IKE proposal the peer accepts".into(),
+        Remedy::SetTransforms { policy, .. } => {
+            format!("align ESP/AH proposal {policy} with the peer")
+        }
+        Remedy::SetPfs { policy, group } => match group {
+            Some(g) => format!("set PFS {g} on {policy}"),
+            None => format!("remove PFS from {policy}"),
+        },
+        Remedy::PermitInFilter { acl, permit, .. } => {
+            format!("permit {} in filter {acl}", permit.comment)
+        }
+        Remedy::AllowIdentity { list, identity } => format!("allow {identity} in {list}"),
+        Remedy::EnrollCertificate { .. } => "enrol a certificate from the CA".into(),
+        Remedy::NoShutdown { interface } => format!("bring {interface} up"),
+        Remedy::Text { text } => text.clone(),
     }
 }

@@ -1,8 +1,9 @@
 //! Remedies and probes in each platform's own syntax. The engine says *what* to change or
 //! look at; an advisor says how, on that device.
 
+mod cisco_asa;
 mod cisco_ios;
-mod generic;
+pub(crate) mod generic;
 
 use crate::diagnose::{Probe, Remedy};
 use crate::model::{Device, Platform};
@@ -22,6 +23,7 @@ pub trait Advisor {
 pub fn advisor(p: Platform) -> &'static dyn Advisor {
     match p {
         Platform::CiscoIos => &cisco_ios::CiscoIos,
+        Platform::CiscoAsa => &cisco_asa::CiscoAsa,
         _ => &generic::Generic,
     }
 }

@@ -153,7 +153,7 @@ pub enum Probe {
         peer: IpAddr,
     },
     Capture {
-        local: IpAddr,
+        local: Option<IpAddr>,
         peer: IpAddr,
     },
 }

@@ -5,6 +5,7 @@
 
 pub mod cause;
 pub mod finding;
+mod logs;
 mod lookup;
 mod pairing;
 mod phase1;
@@ -32,6 +33,8 @@ pub struct Direction {
 pub struct Diagnosis {
     pub findings: Vec<Finding>,
     pub directions: Vec<Direction>,
+    /// Some device output shows a phase completing or an SA up.
+    pub up_seen: bool,
 }
 
 fn uses_psk(dev: &Device) -> bool {
@@ -146,11 +149,26 @@ pub fn diagnose(case: &Case) -> Diagnosis {
             merge(&mut all, f);
         }
     }
+    for f in logs::findings(&case.devices, &case.events, &all) {
+        merge_evidence(&mut all, f);
+    }
     all.sort_by_key(|f| (f.severity, f.step, f.code));
     let all = fold_consequences(all);
+    let up_seen = case.events.iter().any(|e| match &e.kind {
+        crate::evidence::EventKind::PhaseComplete { .. } => true,
+        crate::evidence::EventKind::SaState { state, .. } => {
+            matches!(
+                state.as_str(),
+                "QM_IDLE" | "MM_ACTIVE" | "AM_ACTIVE" | "READY"
+            )
+        }
+        crate::evidence::EventKind::Counters { encaps, decaps, .. } => *encaps > 0 && *decaps > 0,
+        _ => false,
+    });
     Diagnosis {
         findings: all,
         directions,
+        up_seen,
     }
 }
 
@@ -178,6 +196,33 @@ fn soften_route_finding(f: &mut Finding, devices: &[Device]) {
             loc.text.trim()
         ));
         f.evidence.push(loc.clone());
+    }
+}
+
+/// A finding read from a device's output joins the config finding of the same fault on the
+/// same tunnel (which becomes certain); otherwise it stands on its own.
+fn merge_evidence(all: &mut Vec<Finding>, f: Finding) {
+    let same = all
+        .iter_mut()
+        .find(|g| g.code == f.code && g.parties == f.parties);
+    match same {
+        Some(g) => {
+            if f.confidence == Confidence::Certain {
+                g.confidence = Confidence::Certain;
+            }
+            absorb(g, f);
+        }
+        None => {
+            if let Some(g) = all.iter_mut().find(|g| {
+                g.code == f.code
+                    && f.parties.iter().any(|p| g.parties.contains(p))
+                    && g.peer == f.peer
+            }) {
+                absorb(g, f);
+            } else {
+                all.push(f);
+            }
+        }
     }
 }
 
@@ -264,7 +309,7 @@ impl Diagnosis {
         if let Some(f) = self.findings.iter().find(|f| f.severity == Severity::Error) {
             return (f.code.code().to_string(), f.step);
         }
-        let any_healthy = self.directions.iter().any(|d| d.outcome == "healthy");
+        let any_healthy = self.up_seen || self.directions.iter().any(|d| d.outcome == "healthy");
         if devices.is_empty() || !any_healthy {
             return ("inconclusive".into(), None);
         }

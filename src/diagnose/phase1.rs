@@ -469,7 +469,7 @@ pub fn reaches(leg: &Leg<'_>, out: &mut Vec<Finding>) {
                     }],
                 )
                 .check(&b.name, "see the filter and its hit counters", vec![Probe::ShowInterface { name: bif.name.clone() }, Probe::ShowAcl { name: acl.to_string() }])
-                .check(&leg.a.name, "the initiator retransmits without reply", vec![Probe::DebugIke, Probe::Capture { local: leg.a_src.unwrap_or(src), peer: dst }]),
+                .check(&leg.a.name, "the initiator retransmits without reply", vec![Probe::DebugIke, Probe::Capture { local: leg.a_src.or(Some(src)), peer: dst }]),
             );
         }
     }

@@ -1,7 +1,8 @@
 //! Evidence events: what logs, show outputs and captures say happened, in one vocabulary.
-//! Each event carries where it was read (file and line, or capture and frame).
+//! Each event carries where it was read (file and line, or capture and frame) and the device
+//! whose output it is, when that is known.
 
-use crate::model::{IkeVersion, Loc};
+use crate::model::Loc;
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -12,65 +13,89 @@ pub enum Direction {
     Received,
 }
 
+/// A proposal attribute a responder said it could not accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rejected {
+    Encryption,
+    Hash,
+    Auth,
+    Group,
+    Lifetime,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum EventKind {
+    /// An IKE packet sent or received; `state` is the sender's state label (MM_NO_STATE...).
     IkeMessage {
-        version: IkeVersion,
-        exchange: String,
         direction: Direction,
-        message_id: Option<u32>,
-        local: Option<IpAddr>,
-        remote: Option<IpAddr>,
-        local_port: Option<u16>,
-        remote_port: Option<u16>,
-        length: Option<u32>,
+        state: Option<String>,
+        /// Phase 1 or 2 when the state tells.
+        phase: Option<u8>,
+        port: Option<u16>,
     },
     Retransmit {
+        phase: Option<u8>,
         attempt: Option<u32>,
-        exchange: Option<String>,
+    },
+    /// The device stopped retrying ("Death by retransmission", "giving up").
+    GaveUp {
+        phase: Option<u8>,
     },
     StateChange {
         from: Option<String>,
         to: String,
     },
     ProposalRejected {
-        attribute: Option<String>,
+        attribute: Option<Rejected>,
+    },
+    /// "no offers accepted!", "phase 2 SA not acceptable!".
+    NoProposalAccepted {
+        phase: u8,
     },
     Notify {
         direction: Direction,
-        code: u16,
         name: String,
+        phase: Option<u8>,
     },
-    AuthResult {
-        ok: bool,
-    },
-    SaUp {
+    /// "No pre-shared key with X", "No Cert or pre-shared address key".
+    NoKey,
+    IkeDisabled,
+    /// A packet that failed the sanity check (typically the peer's key differs).
+    Malformed,
+    Authenticated,
+    CertInvalid,
+    QuickModeBadCert,
+    PhaseComplete {
         phase: u8,
-        spi_in: Option<u32>,
-        spi_out: Option<u32>,
     },
-    SaDown {
-        phase: u8,
+    /// A row of `show crypto isakmp sa` / `ikev1 sa` / `ikev2 sa`.
+    SaState {
+        state: String,
+        /// The known state the label starts with, when it carries an unknown suffix.
+        stem: Option<String>,
+        role: Option<String>,
     },
+    /// One IPsec SA pair from `show crypto ipsec sa`.
     Counters {
-        spi: Option<u32>,
-        packets_out: u64,
-        packets_in: u64,
-        errors_in: u64,
-        errors_out: u64,
-    },
-    Message {
-        severity: u8,
-        code: String,
+        local: Option<IpAddr>,
+        encaps: u64,
+        decaps: u64,
+        send_errors: u64,
+        recv_errors: u64,
+        path_mtu: Option<u32>,
     },
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub at: Loc,
-    /// Seconds since the Unix epoch (or since boot when the log gives uptime only).
+    /// The device whose output this is (host name from a prompt, or forced by NAME=PATH).
+    pub device: Option<String>,
+    /// Seconds since midnight of the log's clock, when the line carries a time.
     pub time: Option<f64>,
+    /// The remote peer the line is about.
     pub peer: Option<IpAddr>,
     pub kind: EventKind,
 }

@@ -2,6 +2,7 @@
 //! it to the parser for its kind. Every parser returns the shared model.
 
 pub mod cisco_ios;
+pub mod cisco_log;
 
 use crate::evidence::Event;
 use crate::model::Device;
@@ -36,7 +37,17 @@ pub struct Input {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     CiscoIosConfig,
+    CiscoOutput,
     Unrecognised,
+}
+
+/// A file of device output (logs, show commands) and whose it is.
+#[derive(Debug)]
+pub struct OutputFile {
+    pub path: String,
+    pub device: Option<String>,
+    pub events: usize,
+    pub unrecognised: Vec<crate::model::Loc>,
 }
 
 /// What was read: devices (one per peer), evidence events, and the inputs we could not use.
@@ -44,12 +55,15 @@ pub enum Kind {
 pub struct Case {
     pub devices: Vec<Device>,
     pub events: Vec<Event>,
+    pub outputs: Vec<OutputFile>,
     pub unrecognised: Vec<String>,
 }
 
 pub fn detect(text: &str) -> Kind {
     if cisco_ios::looks_like(text) {
         Kind::CiscoIosConfig
+    } else if cisco_log::looks_like(text) {
+        Kind::CiscoOutput
     } else {
         Kind::Unrecognised
     }
@@ -158,6 +172,33 @@ pub fn parse(inputs: &[Input]) -> Case {
                     d.name = name.clone();
                 }
                 merge(&mut case.devices, d);
+            }
+            Kind::CiscoOutput => {
+                let mut o = cisco_log::parse(&inp.path, &inp.text);
+                let name = inp
+                    .peer
+                    .clone()
+                    .or(o.host.clone())
+                    .unwrap_or_else(|| cisco_ios::file_stem(&inp.path));
+                let platform = if inp.text.contains("%ASA-") || inp.text.contains("IKE Peer:") {
+                    crate::model::Platform::CiscoAsa
+                } else {
+                    crate::model::Platform::CiscoIos
+                };
+                let mut stub = Device::new(&name, platform);
+                stub.source_files.push(inp.path.clone());
+                merge(&mut case.devices, stub);
+                let name = Some(name);
+                for e in &mut o.events {
+                    e.device = name.clone();
+                }
+                case.outputs.push(OutputFile {
+                    path: inp.path.clone(),
+                    device: name,
+                    events: o.events.len(),
+                    unrecognised: o.unrecognised,
+                });
+                case.events.extend(o.events);
             }
             Kind::Unrecognised => case.unrecognised.push(inp.path.clone()),
         }

@@ -86,6 +86,10 @@ impl Device {
 
     /// Adds what another source (a second file of the same host) says about this device.
     pub fn absorb(&mut self, d: Device) {
+        // A config says more about the platform than a log does.
+        if self.policies.is_empty() && !d.policies.is_empty() {
+            self.platform = d.platform;
+        }
         self.source_files.extend(d.source_files);
         self.ike_proposals.extend(d.ike_proposals);
         self.psks.extend(d.psks);

@@ -174,7 +174,8 @@ fn next_steps(d: &Diagnosis, devs: &[Device]) -> Vec<NextStep> {
             commands.extend(a.probe(dev, &crate::diagnose::Probe::ShowPolicies));
             out.push(NextStep {
                 peer: dev.name.clone(),
-                why: "the configs agree; confirm the live state on the device".into(),
+                why: "nothing in the evidence shows a fault; confirm the live state on the device"
+                    .into(),
                 commands,
             });
         }

@@ -103,12 +103,13 @@ pub fn parse(path: &str, text: &str) -> Device {
     }
     crypto::finish(&mut cx);
     if cx.dev.name.is_empty() {
-        cx.dev.name = prompt_host.unwrap_or_else(|| stem(path));
+        cx.dev.name = prompt_host.unwrap_or_else(|| file_stem(path));
     }
     cx.dev
 }
 
-fn stem(path: &str) -> String {
+/// The file name without folders and extensions: the peer name of last resort.
+pub fn file_stem(path: &str) -> String {
     let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
     base.split('.').next().unwrap_or(base).to_string()
 }

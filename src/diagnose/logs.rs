@@ -1,0 +1,435 @@
+//! What the devices' own output says: debug lines, syslog and show states turned into
+//! findings. A line from the device's own log proves what happened there (certain); what it
+//! implies about the cause may still be an inference (likely).
+
+use super::cause::{Cause, Step};
+use super::finding::{Finding, Probe, Severity};
+use crate::evidence::{Direction, Event, EventKind, Rejected};
+use crate::model::Device;
+use std::net::IpAddr;
+
+/// The events of one device about one peer.
+struct Stream<'a> {
+    device: &'a str,
+    peer: Option<IpAddr>,
+    events: Vec<&'a Event>,
+}
+
+impl Stream<'_> {
+    fn any(&self, f: impl Fn(&EventKind) -> bool) -> bool {
+        self.events.iter().any(|e| f(&e.kind))
+    }
+    fn locs(&self, f: impl Fn(&EventKind) -> bool) -> Vec<&crate::model::Loc> {
+        self.events
+            .iter()
+            .filter(|e| f(&e.kind))
+            .map(|e| &e.at)
+            .collect()
+    }
+    fn peer_text(&self) -> String {
+        self.peer
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "its peer".into())
+    }
+}
+
+/// Groups events by device and peer; lines with no peer join the device's only peer.
+fn streams(events: &[Event]) -> Vec<Stream<'_>> {
+    let mut out: Vec<Stream<'_>> = Vec::new();
+    for e in events {
+        let dev = e.device.as_deref().unwrap_or("?");
+        let peer = e.peer.or_else(|| {
+            let mine: Vec<IpAddr> = events
+                .iter()
+                .filter(|x| x.device.as_deref().unwrap_or("?") == dev)
+                .filter_map(|x| x.peer)
+                .collect();
+            mine.first()
+                .copied()
+                .filter(|p| mine.iter().all(|q| q == p))
+        });
+        match out.iter_mut().find(|s| s.device == dev && s.peer == peer) {
+            Some(s) => s.events.push(e),
+            None => out.push(Stream {
+                device: dev,
+                peer,
+                events: vec![e],
+            }),
+        }
+    }
+    out
+}
+
+/// Who owns an address among the devices in evidence.
+fn owner(devices: &[Device], ip: Option<IpAddr>) -> Option<&Device> {
+    let ip = ip?;
+    devices.iter().find(|d| d.owns(ip))
+}
+
+fn attr_word(r: Rejected) -> &'static str {
+    match r {
+        Rejected::Encryption => "encryption",
+        Rejected::Hash => "hash",
+        Rejected::Auth => "authentication method",
+        Rejected::Group => "Diffie-Hellman group",
+        Rejected::Lifetime => "lifetime",
+    }
+}
+
+pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let all = streams(events);
+    for s in &all {
+        let d = s.device;
+        let peer_name = owner(devices, s.peer).map(|x| x.name.clone());
+        let mut parties = vec![
+            d.to_string(),
+            peer_name.clone().unwrap_or_else(|| s.peer_text()),
+        ];
+        parties.sort();
+        let other = peer_name.clone().unwrap_or_else(|| s.peer_text());
+        let mut push = |mut f: Finding| {
+            f.parties = parties.clone();
+            out.push(f);
+        };
+        // The peer's own log about us, when we have it.
+        let theirs: Vec<&Stream<'_>> = all
+            .iter()
+            .filter(|t| peer_name.as_deref() == Some(t.device))
+            .collect();
+
+        if s.any(|k| matches!(k, EventKind::IkeDisabled)) {
+            push(
+                Finding::new(
+                    Cause::IsakmpDisabled,
+                    d,
+                    format!("{d} says ISAKMP is turned off, so it neither starts nor answers IKE."),
+                )
+                .certain()
+                .evidence(s.locs(|k| matches!(k, EventKind::IkeDisabled)))
+                .fix(d, vec![super::Remedy::EnableIke]),
+            );
+        }
+        let no_key = s.any(|k| matches!(k, EventKind::NoKey));
+        if no_key {
+            push(
+                Finding::new(
+                    Cause::NoPskForPeer,
+                    d,
+                    format!("{d}'s own debug says it has no pre-shared key for {}, so it cannot authenticate that peer.", s.peer_text()),
+                )
+                .certain()
+                .evidence(s.locs(|k| matches!(k, EventKind::NoKey)))
+                .check(d, "list the keys and the peer addresses", vec![Probe::ShowKeys, Probe::ShowPolicies]),
+            );
+        }
+        let rejected: Vec<Rejected> = s
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::ProposalRejected { attribute: Some(a) } => Some(a),
+                _ => None,
+            })
+            .fold(Vec::new(), |mut v, a| {
+                if !v.contains(&a) {
+                    v.push(a);
+                }
+                v
+            });
+        if !no_key && s.any(|k| matches!(k, EventKind::NoProposalAccepted { phase: 1 })) {
+            let attrs: Vec<&str> = rejected.iter().map(|r| attr_word(*r)).collect();
+            push(
+                Finding::new(
+                    Cause::IkeProposalMismatch,
+                    d,
+                    format!(
+                        "{d} rejected every IKE proposal from {other} (\"no offers accepted\"){}.",
+                        if attrs.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                ": the offered {} does not match its policies",
+                                attrs.join(" and ")
+                            )
+                        }
+                    ),
+                )
+                .certain()
+                .evidence(s.locs(|k| {
+                    matches!(
+                        k,
+                        EventKind::ProposalRejected { .. }
+                            | EventKind::NoProposalAccepted { phase: 1 }
+                    )
+                }))
+                .check(
+                    d,
+                    "compare the policies on both sides",
+                    vec![Probe::ShowIkePolicies],
+                ),
+            );
+        }
+        let got_reply = s.any(|k| {
+            matches!(
+                k,
+                EventKind::IkeMessage {
+                    direction: Direction::Received,
+                    ..
+                }
+            )
+        });
+        let sent_mm5 = s.any(|k| matches!(k, EventKind::StateChange { to, .. } if to == "IKE_I_MM5"))
+            || s.any(|k| matches!(k, EventKind::IkeMessage { direction: Direction::Sent, state: Some(st), .. } if st == "MM_KEY_EXCH"));
+        if sent_mm5
+            && s.any(|k| matches!(k, EventKind::Malformed))
+            && !s.any(|k| matches!(k, EventKind::Authenticated))
+        {
+            push(
+                Finding::new(
+                    Cause::PskMismatch,
+                    d,
+                    format!("{d} sent main mode message 5 and got back a packet it cannot read (IKMP_BAD_MESSAGE / \"reserved not zero\"): {other} could not decrypt it, which is what different pre-shared keys look like."),
+                )
+                .evidence(s.locs(|k| matches!(k, EventKind::Malformed)))
+                .check(d, "compare the keys (the values are never shown by ipsec-doctor)", vec![Probe::ShowKeys])
+                .check(&other, "the responder logs the failure", vec![Probe::DebugIke]),
+            );
+        }
+        if s.any(|k| matches!(k, EventKind::CertInvalid)) {
+            push(
+                Finding::new(
+                    Cause::CertInvalid,
+                    d,
+                    format!("{d} rejected the certificate {other} sent (IKMP_INVAL_CERT): it is expired, not yet valid against {d}'s clock, revoked, or from a CA {d} does not trust."),
+                )
+                .certain()
+                .evidence(s.locs(|k| matches!(k, EventKind::CertInvalid)))
+                .check(d, "compare the clock with the certificate's validity", vec![Probe::ShowClock, Probe::ShowCertificates])
+                .check(&other, "see the certificate it sends", vec![Probe::ShowCertificates, Probe::ShowClock]),
+            );
+        }
+        if s.any(|k| matches!(k, EventKind::QuickModeBadCert)) {
+            push(
+                Finding::new(
+                    Cause::IdentityNotPermitted,
+                    d,
+                    format!("{d} refused quick mode from {other}: the peer's identity is not in the identity list of the crypto map (IKE_QUICKMODE_BAD_CERT)."),
+                )
+                .certain()
+                .step(Step::Phase2)
+                .evidence(s.locs(|k| matches!(k, EventKind::QuickModeBadCert)))
+                .check(d, "see the identity list", vec![Probe::ShowPolicies]),
+            );
+        }
+        let qm_refused = s.locs(|k| matches!(k, EventKind::Notify { name, phase: Some(2), direction: Direction::Received } if name == "PROPOSAL_NOT_CHOSEN"));
+        if !qm_refused.is_empty() {
+            // The configs, when both are here, say which of the possible causes it is.
+            let decided = known.iter().find(|f| {
+                matches!(
+                    f.code,
+                    Cause::TransformSetMismatch | Cause::CryptoAclAsymmetric | Cause::PfsMismatch
+                ) && f.parties == parties
+            });
+            match decided {
+                Some(k) => push(
+                    Finding::new(
+                        k.code,
+                        d,
+                        format!("{other} answered {d}'s quick mode with PROPOSAL_NOT_CHOSEN."),
+                    )
+                    .certain()
+                    .step(Step::Phase2)
+                    .evidence(qm_refused.iter().copied()),
+                ),
+                None => {
+                    push(
+                        Finding::new(
+                            Cause::TransformSetMismatch,
+                            d,
+                            format!("{other} answered {d}'s quick mode with PROPOSAL_NOT_CHOSEN: the transform sets differ, or the crypto ACLs are not mirror images, or PFS is required on one side only (which one shows in {other}'s debug or in both configs)."),
+                        )
+                        .certain()
+                        .evidence(qm_refused.iter().copied())
+                        .check(d, "compare transform sets and crypto ACLs", vec![Probe::ShowTransformSets, Probe::ShowPolicies])
+                        .check(&other, "the responder says which it refused", vec![Probe::DebugIke, Probe::ShowTransformSets, Probe::ShowPolicies]),
+                    );
+                    push(
+                        Finding::new(
+                            Cause::CryptoAclAsymmetric,
+                            d,
+                            format!("The same PROPOSAL_NOT_CHOSEN from {other} is also what non-mirrored crypto ACLs produce; if the transform sets agree, compare the ACLs."),
+                        )
+                        .severity(Severity::Warning)
+                        .step(Step::Phase2)
+                        .evidence(qm_refused.iter().copied()),
+                    );
+                }
+            }
+        }
+        let retransmits = s.locs(|k| {
+            matches!(
+                k,
+                EventKind::Retransmit { phase: Some(1), .. } | EventKind::GaveUp { phase: Some(1) }
+            )
+        });
+        if !retransmits.is_empty() && !got_reply {
+            let heard = theirs.iter().any(|t| {
+                t.any(|k| {
+                    matches!(
+                        k,
+                        EventKind::IkeMessage {
+                            direction: Direction::Received,
+                            ..
+                        }
+                    )
+                })
+            });
+            let f = if heard {
+                Finding::new(
+                    Cause::ResponderNoRouteBack,
+                    &other,
+                    format!("{other} receives {d}'s IKE packets but {d} never hears back: {other}'s replies are lost on the way (no route back, or filtered towards {d})."),
+                )
+                .evidence(theirs.iter().flat_map(|t| t.locs(|k| matches!(k, EventKind::IkeMessage { direction: Direction::Received, .. }))).take(2))
+                .check(&other, "see the route back", vec![Probe::ShowRoute { dest: s.peer.unwrap_or(IpAddr::from([0, 0, 0, 0])) }])
+            } else {
+                Finding::new(
+                    Cause::IkeBlocked,
+                    d,
+                    format!(
+                        "{d} retransmits its first IKE message to {} and never gets an answer{}. Most likely UDP 500 is filtered on the way or at the responder; the same silence comes from no IP connectivity at all (ip-unreachable) or a wrong peer address (peer-address-mismatch).",
+                        s.peer_text(),
+                        if theirs.is_empty() {
+                            ""
+                        } else {
+                            ", and the responder's own debug shows nothing arriving"
+                        }
+                    ),
+                )
+            };
+            let p = s.peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+            push(
+                f.evidence(retransmits.iter().copied().take(4))
+                    .check(
+                        d,
+                        "tell a filter from no connectivity or a wrong address",
+                        vec![
+                            Probe::Ping {
+                                dest: p,
+                                source: None,
+                            },
+                            Probe::ShowRoute { dest: p },
+                            Probe::ShowPolicies,
+                        ],
+                    )
+                    .check(
+                        d,
+                        "capture on both ends to see where IKE dies",
+                        vec![Probe::Capture {
+                            local: None,
+                            peer: p,
+                        }],
+                    ),
+            );
+        }
+        for e in &s.events {
+            let EventKind::SaState { state, stem, role } = &e.kind else {
+                continue;
+            };
+            let base = stem.as_deref().unwrap_or(state);
+            let suffix = stem
+                .as_ref()
+                .map(|st| {
+                    format!(
+                        " (the suffix `{}` is not documented; matched on its stem {st})",
+                        &state[st.len()..]
+                    )
+                })
+                .unwrap_or_default();
+            if base.contains("XAUTH") || base.contains("MODECFG") {
+                push(
+                    Finding::new(
+                        Cause::XauthOrModecfgStuck,
+                        d,
+                        format!(
+                            "{d}'s IKE SA with {other} is stuck in {state}{suffix}: aggressive mode finished but the remote-access exchange (XAUTH user authentication or mode-config address assignment) never completes. Check the EzVPN client/server XAUTH and mode-config settings on both ends; when they are right, the usual cause is large IKE packets fragmented and lost on the path (PMTUD broken by ICMP filtering) — capture at both ends."
+                        ),
+                    )
+                    .evidence([&e.at])
+                    .check(d, "see the exchange and the packets on both ends", vec![Probe::DebugIke, Probe::Capture { local: None, peer: e.peer.unwrap_or(IpAddr::from([0, 0, 0, 0])) }])
+                    .check(d, "clear the stale SA for this peer only", vec![Probe::ClearSas { peer: e.peer.unwrap_or(IpAddr::from([0, 0, 0, 0])) }]),
+                );
+            } else if matches!(base, "MM_WAIT_MSG2" | "MM_NO_STATE" | "AM_WAIT_MSG2")
+                && role.as_deref() != Some("responder")
+                && !got_reply
+            {
+                push(
+                    Finding::new(
+                        Cause::IkeBlocked,
+                        d,
+                        format!("{d}'s IKE SA with {other} sits in {state}{suffix}: it sent the first message and nothing came back (UDP 500 filtered, no connectivity, or a wrong peer address)."),
+                    )
+                    .evidence([&e.at])
+                    .check(d, "tell a filter from no connectivity", vec![Probe::Ping { dest: e.peer.unwrap_or(IpAddr::from([0, 0, 0, 0])), source: None }, Probe::DebugIke]),
+                );
+            } else if matches!(base, "MM_WAIT_MSG6" | "MM_KEY_EXCH") {
+                push(
+                    Finding::new(
+                        Cause::PskMismatch,
+                        d,
+                        format!("{d}'s IKE SA with {other} sits in {state}{suffix}: authentication (messages 5/6) does not complete, most often because the pre-shared keys differ."),
+                    )
+                    .evidence([&e.at])
+                    .check(d, "see the authentication failure", vec![Probe::DebugIke, Probe::ShowKeys]),
+                );
+            }
+        }
+        for e in &s.events {
+            let EventKind::Counters {
+                encaps,
+                decaps,
+                recv_errors,
+                ..
+            } = &e.kind
+            else {
+                continue;
+            };
+            if *encaps > 0 && *decaps == 0 {
+                let peer_sends = theirs
+                    .iter()
+                    .flat_map(|t| t.events.iter())
+                    .find_map(|x| match x.kind {
+                        EventKind::Counters { encaps, .. } => Some((encaps, &x.at)),
+                        _ => None,
+                    });
+                let summary = match peer_sends {
+                    Some((n, _)) if n > 0 => format!(
+                        "{other} encrypts ({n} packets) towards {d}, but {d} decapsulates none: ESP from {other} to {d} is dropped on the way."
+                    ),
+                    _ => format!(
+                        "{d} encrypts {encaps} packets towards {other} but has received none back: ESP is dropped on the way in one direction (show crypto ipsec sa on {other} tells which)."
+                    ),
+                };
+                let mut f = Finding::new(Cause::EspBlocked, d, summary).evidence([&e.at]);
+                if let Some((_, l)) = peer_sends {
+                    f = f.evidence([l]);
+                }
+                push(f.check(
+                    d,
+                    "watch the counters move",
+                    vec![Probe::ShowIpsecSa {
+                        peer: e.peer.unwrap_or(IpAddr::from([0, 0, 0, 0])),
+                    }],
+                ));
+            }
+            if *recv_errors > 0 {
+                push(
+                    Finding::new(Cause::EspBlocked, d, format!("{d} counts {recv_errors} receive errors on its IPsec SA with {other}: packets arrive but fail decryption or integrity checks (corrupted, or keys out of step after a rekey)."))
+                        .severity(Severity::Warning)
+                        .evidence([&e.at]),
+                );
+            }
+        }
+    }
+    out
+}

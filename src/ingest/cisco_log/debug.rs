@@ -1,0 +1,176 @@
+//! One line of `debug crypto isakmp` or crypto syslog → events.
+
+use super::{addr_after, time_of};
+use crate::evidence::{Direction, Event, EventKind, Rejected};
+use crate::model::Loc;
+
+/// IKEv1 state labels of the packet lines → the phase they belong to.
+fn phase_of_state(s: &str) -> Option<u8> {
+    if s.starts_with("MM_") || s.starts_with("AG_") || s.starts_with("AM_") {
+        Some(1)
+    } else if s.starts_with("QM_") {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// The state word at the end of a packet line: `(I) MM_NO_STATE`, `(R) QM_IDLE`, `(N) NEW SA`.
+fn trailing_state(msg: &str) -> Option<String> {
+    let idx = msg.rfind(") ")?;
+    let s = msg[idx + 2..].trim().trim_end_matches(['.', ' ']);
+    (!s.is_empty()).then(|| s.replace(' ', "_"))
+}
+
+fn port_of(msg: &str) -> Option<u16> {
+    let toks: Vec<&str> = msg.split_whitespace().collect();
+    toks.windows(2)
+        .find(|w| w[0] == "dport" || w[0] == "peer_port")
+        .and_then(|w| w[1].trim_end_matches(',').parse().ok())
+}
+
+fn rejected(msg: &str) -> Option<Option<Rejected>> {
+    if !msg.contains("does not match policy") {
+        return None;
+    }
+    Some(if msg.contains("Hash algorithm") {
+        Some(Rejected::Hash)
+    } else if msg.contains("Encryption algorithm") {
+        Some(Rejected::Encryption)
+    } else if msg.contains("Authentication method") || msg.contains("authentication offered") {
+        Some(Rejected::Auth)
+    } else if msg.contains("Diffie-Hellman group") {
+        Some(Rejected::Group)
+    } else if msg.contains("Lifetime") || msg.contains("lifetime") {
+        Some(Rejected::Lifetime)
+    } else {
+        None
+    })
+}
+
+/// Events for one line, or None when the line is not debug/syslog output.
+pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
+    // Classic debug wraps "Old State = ... New State = ..." onto a line of its own.
+    let start = ["ISAKMP", "%CRYPTO-", "IPSEC(", "ISKAMP"]
+        .iter()
+        .filter_map(|k| line.find(k))
+        .min()
+        .or_else(|| line.find("Old State = "))?;
+    let (prefix, msg) = line.split_at(start);
+    let time = time_of(prefix);
+    let ev = |kind: EventKind, peer| Event {
+        at: loc(),
+        device: None,
+        time,
+        peer,
+        kind,
+    };
+    let peer = addr_after(msg, &["to", "from", "with", "at", "peer"]);
+    let mut out = Vec::new();
+    if msg.contains("sending packet to") || msg.contains("received packet from") {
+        let direction = if msg.contains("sending") {
+            Direction::Sent
+        } else {
+            Direction::Received
+        };
+        let state = trailing_state(msg);
+        let phase = state.as_deref().and_then(phase_of_state);
+        out.push(ev(
+            EventKind::IkeMessage {
+                direction,
+                state,
+                phase,
+                port: port_of(msg),
+            },
+            peer,
+        ));
+    } else if let Some(rest) = msg.split("retransmitting phase ").nth(1) {
+        let phase = rest
+            .chars()
+            .next()
+            .and_then(|c| c.to_digit(10))
+            .map(|d| d as u8);
+        out.push(ev(
+            EventKind::Retransmit {
+                phase,
+                attempt: None,
+            },
+            peer,
+        ));
+    } else if msg.contains("incrementing error counter") && msg.contains("retransmit") {
+        let attempt = msg
+            .split("attempt ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|n| n.parse().ok());
+        if attempt.is_some() {
+            let phase = if msg.contains("phase 2") {
+                Some(2)
+            } else {
+                Some(1)
+            };
+            out.push(ev(EventKind::Retransmit { phase, attempt }, peer));
+        }
+    } else if msg.contains("Death by retransmission") {
+        let phase = if msg.contains("P2") { 2 } else { 1 };
+        out.push(ev(EventKind::GaveUp { phase: Some(phase) }, peer));
+    } else if let Some(r) = rejected(msg) {
+        out.push(ev(EventKind::ProposalRejected { attribute: r }, peer));
+    } else if msg.contains("no offers accepted") || msg.contains("phase 1 SA not acceptable") {
+        out.push(ev(EventKind::NoProposalAccepted { phase: 1 }, peer));
+    } else if msg.contains("phase 2 SA not acceptable")
+        || msg.contains("phase 2 SA policy not acceptable")
+    {
+        out.push(ev(EventKind::NoProposalAccepted { phase: 2 }, peer));
+    } else if let Some(rest) = msg.split("processing NOTIFY ").nth(1) {
+        let name = rest.split_whitespace().next().unwrap_or("").to_string();
+        let phase = if rest.contains("protocol 3") || rest.contains("protocol 2") {
+            Some(2)
+        } else if rest.contains("protocol 1") {
+            Some(1)
+        } else {
+            None
+        };
+        out.push(ev(
+            EventKind::Notify {
+                direction: Direction::Received,
+                name,
+                phase,
+            },
+            peer,
+        ));
+    } else if msg.contains("No pre-shared key with")
+        || msg.contains("No Cert or pre-shared address key")
+    {
+        out.push(ev(EventKind::NoKey, peer));
+    } else if msg.contains("turned off") {
+        out.push(ev(EventKind::IkeDisabled, peer));
+    } else if msg.contains("reserved not zero") || msg.contains("IKMP_BAD_MESSAGE") {
+        out.push(ev(EventKind::Malformed, peer));
+    } else if msg.contains("SA has been authenticated") {
+        out.push(ev(EventKind::Authenticated, peer));
+    } else if msg.contains("IKMP_INVAL_CERT") {
+        out.push(ev(EventKind::CertInvalid, peer));
+    } else if msg.contains("IKE_QUICKMODE_BAD_CERT") {
+        out.push(ev(EventKind::QuickModeBadCert, peer));
+    } else if msg.contains("Creating IPSec SAs") {
+        out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer));
+    }
+    // A state change may share the line with any of the above (classic debug wraps it).
+    if let Some(rest) = line.split("New State = ").nth(1) {
+        let to = rest.split_whitespace().next().unwrap_or("").to_string();
+        let from = line
+            .split("Old State = ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .map(|s| s.to_string());
+        if to == "IKE_P1_COMPLETE" && from.as_deref() != Some("IKE_P1_COMPLETE") {
+            out.push(ev(EventKind::PhaseComplete { phase: 1 }, peer));
+        }
+        if to == "IKE_QM_PHASE2_COMPLETE" {
+            out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer));
+        }
+        out.push(ev(EventKind::StateChange { from, to }, peer));
+    }
+    Some(out)
+}

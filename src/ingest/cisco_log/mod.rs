@@ -1,0 +1,116 @@
+//! Cisco IOS and ASA output as users paste it: `debug crypto isakmp` (classic `ISAKMP (0:1):`
+//! and modern `ISAKMP:(1004):` formats), `%CRYPTO-`/`%ASA-` syslog lines, and the show
+//! commands that tell the state (`show crypto isakmp sa`, `show crypto ipsec sa`), in any mix,
+//! with or without prompts and timestamps. Every recognised line becomes an [`Event`].
+
+mod debug;
+mod show;
+
+use crate::evidence::Event;
+use crate::model::Loc;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// What one file of device output says.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// The host name seen in a prompt (`Tokyo#show crypto isakmp sa`).
+    pub host: Option<String>,
+    pub events: Vec<Event>,
+    /// Lines that looked like IPsec output but matched no pattern (kept for --verbose).
+    pub unrecognised: Vec<Loc>,
+}
+
+/// True when the text holds IPsec debug, syslog or show output of a Cisco device.
+pub fn looks_like(text: &str) -> bool {
+    text.lines().take(5000).any(|l| {
+        l.contains("ISAKMP")
+            || l.contains("%CRYPTO-")
+            || l.contains("%ASA-")
+            || l.contains("IKE Peer:")
+            || l.contains("#pkts encaps")
+            || l.contains("Crypto map tag:")
+            || l.contains("#show crypto")
+            || (l.contains("dst") && l.contains("conn-id"))
+    })
+}
+
+/// `Tokyo#show ...` → "Tokyo".
+fn prompt_host(l: &str) -> Option<&str> {
+    let (host, rest) = l.split_once('#')?;
+    let host = host.split('(').next()?;
+    let ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        && (rest.trim().is_empty()
+            || rest.trim_start().starts_with("sh")
+            || rest.trim_start().starts_with("debug")
+            || rest.trim_start().starts_with("term"));
+    ok.then_some(host)
+}
+
+/// `HH:MM:SS(.fff)` anywhere in the prefix → seconds since midnight (or since boot).
+pub fn time_of(prefix: &str) -> Option<f64> {
+    for w in prefix.split_whitespace() {
+        let w = w.trim_start_matches(['*', '.']).trim_end_matches(':');
+        let mut parts = w.split(':');
+        let (h, m, s) = (parts.next()?, parts.next(), parts.next());
+        if let (Ok(h), Some(Ok(m)), Some(s)) = (h.parse::<f64>(), m.map(str::parse::<f64>), s)
+            && let Ok(s) = s.parse::<f64>()
+        {
+            return Some(h * 3600.0 + m * 60.0 + s);
+        }
+    }
+    None
+}
+
+/// The first IPv4 address that follows one of the words (`to`, `from`, `with`, `peer`...).
+pub fn addr_after(text: &str, words: &[&str]) -> Option<IpAddr> {
+    let toks: Vec<&str> = text.split_whitespace().collect();
+    toks.windows(2).find_map(|w| {
+        if words.contains(&w[0]) {
+            w[1].trim_end_matches(['!', ',', '.', ':', ')'])
+                .split(['/', ':'])
+                .next()
+                .and_then(|a| a.parse().ok())
+        } else {
+            None
+        }
+    })
+}
+
+pub fn parse(path: &str, text: &str) -> Output {
+    let file: Arc<str> = Arc::from(path);
+    let mut out = Output::default();
+    let mut show = show::State::default();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim_end();
+        let no = (i + 1) as u32;
+        if let Some(h) = prompt_host(line) {
+            out.host.get_or_insert_with(|| h.to_string());
+            show.command(line.split_once('#').map(|x| x.1).unwrap_or(""));
+            continue;
+        }
+        let loc = || Loc::line(&file, no, line);
+        if let Some(ev) = debug::line(line, &loc) {
+            out.events.extend(ev);
+            continue;
+        }
+        match show.line(line, &loc, &mut out.events) {
+            show::Took::Yes => {}
+            show::Took::No if line.contains("ISAKMP") || line.contains("%CRYPTO") => {
+                out.unrecognised.push(loc())
+            }
+            show::Took::No => {}
+        }
+    }
+    show.finish(&mut out.events);
+    for e in &mut out.events {
+        e.device = out.host.clone();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

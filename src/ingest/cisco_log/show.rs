@@ -1,0 +1,242 @@
+//! `show crypto isakmp sa` (both IOS layouts, ASA's per-peer blocks) and
+//! `show crypto ipsec sa` (IOS and ASA) → state and counter events.
+
+use super::addr_after;
+use crate::evidence::{Event, EventKind};
+use crate::model::Loc;
+use std::net::IpAddr;
+
+/// IKEv1/IKEv2 state names as IOS and ASA print them. A label that only starts with one of
+/// these (ASA's `AM_TM_INIT_XAUTH_V6C`) keeps the known stem.
+const STATES: &[&str] = &[
+    "MM_NO_STATE",
+    "MM_SA_SETUP",
+    "MM_KEY_EXCH",
+    "MM_KEY_AUTH",
+    "QM_IDLE",
+    "QM_PHASE2_COMPLETE",
+    "AG_NO_STATE",
+    "AG_INIT_EXCH",
+    "AG_AUTH",
+    "MM_WAIT_MSG2",
+    "MM_WAIT_MSG3",
+    "MM_WAIT_MSG4",
+    "MM_WAIT_MSG5",
+    "MM_WAIT_MSG6",
+    "MM_ACTIVE",
+    "AM_ACTIVE",
+    "AM_WAIT_MSG2",
+    "AM_WAIT_MSG3",
+    "AM_TM_INIT_XAUTH",
+    "AM_TM_INIT_MODECFG",
+    "AM_TM_WAIT_XAUTH",
+    "AM_TM_WAIT_MODECFG",
+    "MM_TM_INIT_XAUTH",
+    "MM_TM_INIT_MODECFG",
+    "READY",
+    "IN-NEG",
+    "DELETE",
+    "DELETED",
+];
+
+/// The known state a label is, or starts with (longest match).
+pub fn known_stem(label: &str) -> Option<&'static str> {
+    STATES
+        .iter()
+        .filter(|s| label == **s || label.starts_with(&format!("{s}_")))
+        .max_by_key(|s| s.len())
+        .copied()
+}
+
+#[derive(Default)]
+struct IpsecBlock {
+    loc: Option<Loc>,
+    peer: Option<IpAddr>,
+    local: Option<IpAddr>,
+    encaps: Option<u64>,
+    decaps: Option<u64>,
+    send_errors: u64,
+    recv_errors: u64,
+    path_mtu: Option<u32>,
+}
+
+#[derive(Default)]
+pub struct State {
+    /// ASA: the peer of the block being read.
+    asa_peer: Option<(IpAddr, Loc)>,
+    asa_role: Option<String>,
+    ipsec: Option<IpsecBlock>,
+}
+
+pub enum Took {
+    Yes,
+    No,
+}
+
+fn num_after(text: &str, key: &str) -> Option<u64> {
+    let rest = text.split(key).nth(1)?;
+    rest.trim_start_matches([':', ' '])
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn ip(w: &str) -> Option<IpAddr> {
+    w.trim_end_matches(',').split('/').next()?.parse().ok()
+}
+
+impl State {
+    pub fn command(&mut self, _cmd: &str) {
+        self.asa_peer = None;
+    }
+
+    pub fn line(&mut self, line: &str, loc: &dyn Fn() -> Loc, out: &mut Vec<Event>) -> Took {
+        let t = line.trim();
+        let ev = |kind: EventKind, peer: Option<IpAddr>| Event {
+            at: loc(),
+            device: None,
+            time: None,
+            peer,
+            kind,
+        };
+        // show crypto ipsec sa: a block per SA pair, counters spread over several lines.
+        if t.starts_with("interface:")
+            || t.starts_with("local ident")
+            || t.starts_with("current_peer")
+        {
+            if t.starts_with("current_peer") || self.ipsec.is_none() {
+                if t.starts_with("current_peer") {
+                    self.flush(out);
+                }
+                let b = self.ipsec.get_or_insert_with(IpsecBlock::default);
+                if let Some(p) = t
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|w| ip(w.split(':').next().unwrap_or(w)))
+                {
+                    b.peer = Some(p);
+                    b.loc = Some(loc());
+                }
+            }
+            return Took::Yes;
+        }
+        if let Some(b) = self.ipsec.as_mut() {
+            if t.contains("#pkts encaps") {
+                b.encaps = num_after(t, "#pkts encaps");
+                return Took::Yes;
+            }
+            if t.contains("#pkts decaps") {
+                b.decaps = num_after(t, "#pkts decaps");
+                return Took::Yes;
+            }
+            if t.contains("#send errors") {
+                b.send_errors = num_after(t, "#send errors").unwrap_or(0);
+                b.recv_errors = num_after(t, "#recv errors").unwrap_or(0);
+                return Took::Yes;
+            }
+            if t.starts_with("local crypto endpt.") {
+                b.local = t.split_whitespace().nth(3).and_then(ip);
+                if b.peer.is_none() {
+                    b.peer = addr_after(t, &["endpt.:"]).filter(|a| Some(*a) != b.local);
+                }
+                return Took::Yes;
+            }
+            if t.starts_with("path mtu") {
+                b.path_mtu = num_after(t, "path mtu").map(|n| n as u32);
+                return Took::Yes;
+            }
+        }
+        // ASA: "1   IKE Peer: 1.2.3.4" then "Type : L2L  Role : initiator" then "... State : X".
+        if let Some(rest) = t.split("IKE Peer:").nth(1) {
+            self.asa_peer = rest
+                .split_whitespace()
+                .next()
+                .and_then(ip)
+                .map(|a| (a, loc()));
+            self.asa_role = None;
+            return Took::Yes;
+        }
+        if self.asa_peer.is_some() && t.contains("Role") {
+            self.asa_role = t
+                .split("Role")
+                .nth(1)
+                .and_then(|r| r.trim_start_matches([' ', ':']).split_whitespace().next())
+                .map(|s| s.to_string());
+        }
+        if let (Some((peer, _)), Some(rest)) = (&self.asa_peer, t.split("State").nth(1))
+            && t.contains("State")
+            && !t.contains("State =")
+        {
+            let label = rest
+                .trim_start_matches([' ', ':'])
+                .split_whitespace()
+                .next()
+                .unwrap_or("");
+            if !label.is_empty() {
+                let stem = known_stem(label)
+                    .filter(|s| *s != label)
+                    .map(|s| s.to_string());
+                out.push(ev(
+                    EventKind::SaState {
+                        state: label.to_string(),
+                        stem,
+                        role: self.asa_role.clone(),
+                    },
+                    Some(*peer),
+                ));
+                return Took::Yes;
+            }
+        }
+        if t == "ISAKMP is turned off" {
+            out.push(ev(EventKind::IkeDisabled, None));
+            return Took::Yes;
+        }
+        // IOS rows: "dst src state conn-id slot|status", possibly with the header folded in.
+        let w: Vec<&str> = t.split_whitespace().collect();
+        let row = w
+            .windows(3)
+            .position(|x| ip(x[0]).is_some() && ip(x[1]).is_some() && known_stem(x[2]).is_some());
+        if let Some(i) = row {
+            let state = w[i + 2].to_string();
+            let stem = known_stem(&state)
+                .filter(|s| *s != state)
+                .map(|s| s.to_string());
+            out.push(ev(
+                EventKind::SaState {
+                    state,
+                    stem,
+                    role: None,
+                },
+                ip(w[i]),
+            ));
+            return Took::Yes;
+        }
+        Took::No
+    }
+
+    fn flush(&mut self, out: &mut Vec<Event>) {
+        if let Some(b) = self.ipsec.take()
+            && let (Some(loc), Some(encaps), Some(decaps)) = (b.loc, b.encaps, b.decaps)
+        {
+            out.push(Event {
+                at: loc,
+                device: None,
+                time: None,
+                peer: b.peer,
+                kind: EventKind::Counters {
+                    local: b.local,
+                    encaps,
+                    decaps,
+                    send_errors: b.send_errors,
+                    recv_errors: b.recv_errors,
+                    path_mtu: b.path_mtu,
+                },
+            });
+        }
+    }
+
+    pub fn finish(&mut self, out: &mut Vec<Event>) {
+        self.flush(out);
+    }
+}
