@@ -192,11 +192,20 @@ pub fn build(case: &Case, diag: &Diagnosis, opts: &Options) -> Report {
         .devices
         .iter()
         .flat_map(|d| {
-            d.source_files.iter().map(move |f| InputOut {
-                file: f.clone(),
-                kind: format!("{}-config", d.platform.as_str()),
-                peer: Some(d.name.clone()),
-                skipped_lines: d.skipped.iter().filter(|l| &*l.file == f.as_str()).count(),
+            d.source_files.iter().map(move |f| {
+                let output = case.outputs.iter().find(|o| &o.path == f);
+                InputOut {
+                    file: f.clone(),
+                    kind: match output {
+                        Some(_) => format!("{}-output", d.platform.as_str()),
+                        None => format!("{}-config", d.platform.as_str()),
+                    },
+                    peer: Some(d.name.clone()),
+                    skipped_lines: match output {
+                        Some(o) => o.unrecognised.len(),
+                        None => d.skipped.iter().filter(|l| &*l.file == f.as_str()).count(),
+                    },
+                }
             })
         })
         .collect();
@@ -230,6 +239,7 @@ pub fn build(case: &Case, diag: &Diagnosis, opts: &Options) -> Report {
             case.devices
                 .iter()
                 .flat_map(|d| d.skipped.iter())
+                .chain(case.outputs.iter().flat_map(|o| o.unrecognised.iter()))
                 .map(|l| evidence(l, opts.show_secrets))
                 .collect()
         } else {

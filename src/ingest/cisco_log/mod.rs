@@ -24,7 +24,8 @@ pub struct Output {
 /// True when the text holds IPsec debug, syslog or show output of a Cisco device.
 pub fn looks_like(text: &str) -> bool {
     text.lines().take(5000).any(|l| {
-        l.contains("ISAKMP")
+        l.contains("ISAKMP (")
+            || l.contains("ISAKMP:")
             || l.contains("%CRYPTO-")
             || l.contains("%ASA-")
             || l.contains("IKE Peer:")
