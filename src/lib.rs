@@ -21,6 +21,7 @@ pub mod advice;
 pub mod cases;
 pub mod diagnose;
 pub mod evidence;
+pub mod explain;
 pub mod ingest;
 pub mod model;
 pub mod report;

@@ -31,16 +31,28 @@ enum Command {
         #[arg(long, short)]
         output: Option<std::path::PathBuf>,
     },
+    /// Explain a state (MM_WAIT_MSG4, AM_TM_INIT_XAUTH_V6C), a notify (PROPOSAL_NOT_CHOSEN,
+    /// 14), a syslog id (713904, %CRYPTO-4-IKMP_NO_SA) or a pasted debug line.
+    Explain {
+        /// The term, or several words of a pasted line.
+        #[arg(required = true)]
+        term: Vec<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: report::Format,
+    },
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let Command::Diagnose {
-        paths,
-        format,
-        show_secrets,
-        verbose,
-        output,
-    } = cli.command;
+    let (paths, format, show_secrets, verbose, output) = match cli.command {
+        Command::Diagnose {
+            paths,
+            format,
+            show_secrets,
+            verbose,
+            output,
+        } => (paths, format, show_secrets, verbose, output),
+        Command::Explain { term, format } => return explain(&term.join(" "), format),
+    };
     let inputs = if paths.is_empty() {
         cases::default_inputs()
     } else {
@@ -79,6 +91,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn explain(term: &str, format: report::Format) -> Result<ExitCode> {
+    let found = ipsec_doctor::explain::explain(term);
+    let text = match format {
+        report::Format::Json => serde_json::to_string_pretty(&found)? + "\n",
+        _ => ipsec_doctor::explain::render(&found),
+    };
+    if found.is_empty() {
+        eprintln!("ipsec-doctor: nothing known about {term:?}");
+        return Ok(ExitCode::from(1));
+    }
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {

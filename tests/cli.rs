@@ -148,3 +148,26 @@ fn peer_name_can_be_forced() {
     assert_eq!(peers, ["HQ", "BRANCH"]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn explain_states_notifies_and_syslog_ids() {
+    let out = doctor(&["explain", "AM_TM_INIT_XAUTH_V6C"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("xauth-or-modecfg-stuck") && s.contains("_V6C"),
+        "{s}"
+    );
+    let out = doctor(&["explain", "--format", "json", "PROPOSAL_NOT_CHOSEN"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|e| {
+        e["causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "transform-set-mismatch")
+    }));
+    let out = doctor(&["explain", "713061"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("crypto-acl-asymmetric"));
+    assert_eq!(doctor(&["explain", "frobnicate"]).status.code(), Some(1));
+}

@@ -1,0 +1,146 @@
+//! Syslog messages of IOS (%CRYPTO-) and ASA (%ASA-n-7137xx, 7139xx) that matter here.
+
+use super::Entry;
+use crate::diagnose::Cause::*;
+
+const P1: Option<&str> = Some("phase1");
+const P2: Option<&str> = Some("phase2");
+
+pub(crate) static ENTRIES: &[Entry] = &[
+    Entry {
+        names: &["CRYPTO-4-IKMP_NO_SA"],
+        kind: "IOS syslog",
+        meaning: "IKE message received for an SA the router does not have (stale peer state, or the first message was lost).",
+        step: P1,
+        causes: &[IkeBlocked],
+        check: &["clear crypto isakmp on both peers and retry with debug crypto isakmp"],
+    },
+    Entry {
+        names: &["CRYPTO-4-IKMP_BAD_MESSAGE"],
+        kind: "IOS syslog",
+        meaning: "An IKE message failed its sanity check. Right after main mode message 5 this means the peer could not decrypt it: the pre-shared keys differ.",
+        step: P1,
+        causes: &[PskMismatch],
+        check: &["compare the keys (show crypto isakmp key)"],
+    },
+    Entry {
+        names: &["CRYPTO-6-IKMP_MODE_FAILURE"],
+        kind: "IOS syslog",
+        meaning: "Processing of main, aggressive or quick mode failed with the named peer.",
+        step: None,
+        causes: &[
+            IkeProposalMismatch,
+            PskMismatch,
+            TransformSetMismatch,
+            PfsMismatch,
+        ],
+        check: &["debug crypto isakmp: the failing mode and its reason"],
+    },
+    Entry {
+        names: &["CRYPTO-4-IKE_QUICKMODE_BAD_CERT"],
+        kind: "IOS syslog",
+        meaning: "Quick mode refused: the peer's identity is not admitted by the crypto map's identity list (DN/FQDN based crypto map).",
+        step: P2,
+        causes: &[IdentityNotPermitted],
+        check: &[
+            "show crypto map (Allowed identity list)",
+            "show crypto identity <list>",
+        ],
+    },
+    Entry {
+        names: &["CRYPTO-5-IKMP_INVAL_CERT"],
+        kind: "IOS syslog",
+        meaning: "The peer's certificate is invalid here: expired, not yet valid against this clock, revoked, or from an untrusted CA.",
+        step: P1,
+        causes: &[CertInvalid],
+        check: &["show clock", "show crypto ca certificates (validity dates)"],
+    },
+    Entry {
+        names: &["CRYPTO-4-RECVD_PKT_INV_SPI"],
+        kind: "IOS syslog",
+        meaning: "ESP/AH arrived for an SPI with no SA: the peer still uses an SA this router deleted.",
+        step: Some("traffic"),
+        causes: &[],
+        check: &["clear crypto sa on both peers; crypto isakmp invalid-spi-recovery"],
+    },
+    Entry {
+        names: &["CRYPTO-4-PKT_REPLAY_ERR"],
+        kind: "IOS syslog",
+        meaning: "Anti-replay check failed: packets reordered (QoS) or duplicated.",
+        step: Some("traffic"),
+        causes: &[],
+        check: &["crypto ipsec security-association replay window-size"],
+    },
+    Entry {
+        names: &["713119"],
+        kind: "ASA syslog 713119",
+        meaning: "PHASE 1 COMPLETED.",
+        step: P2,
+        causes: &[],
+        check: &[],
+    },
+    Entry {
+        names: &["713120"],
+        kind: "ASA syslog 713120",
+        meaning: "PHASE 2 COMPLETED.",
+        step: Some("traffic"),
+        causes: &[],
+        check: &["show crypto ipsec sa counters"],
+    },
+    Entry {
+        names: &["713257"],
+        kind: "ASA syslog 713257",
+        meaning: "Phase 1 or 2 failure: a named attribute of the peer's proposal does not match the local policy.",
+        step: None,
+        causes: &[IkeProposalMismatch, TransformSetMismatch],
+        check: &["the attribute the message names"],
+    },
+    Entry {
+        names: &["713061"],
+        kind: "ASA syslog 713061",
+        meaning: "Rejecting IPsec tunnel: no matching crypto map entry for the peer's proxy identities (the crypto ACLs are not mirror images).",
+        step: P2,
+        causes: &[CryptoAclAsymmetric],
+        check: &["show running-config crypto map and the ACLs on both peers"],
+    },
+    Entry {
+        names: &["713136"],
+        kind: "ASA syslog 713136",
+        meaning: "IKE session establishment timed out in the state it names.",
+        step: P1,
+        causes: &[IkeBlocked, XauthOrModecfgStuck, IkeFragmentsDropped],
+        check: &["explain the state it names", "captures at both ends"],
+    },
+    Entry {
+        names: &["713902"],
+        kind: "ASA syslog 713902",
+        meaning: "Descriptive error event; the text says what failed (e.g. 'Removing peer from peer table failed').",
+        step: None,
+        causes: &[],
+        check: &["read the message text"],
+    },
+    Entry {
+        names: &["713904"],
+        kind: "ASA syslog 713904",
+        meaning: "Descriptive event string, e.g. 'All IKE SA proposals found unacceptable!' (ike-proposal-mismatch) or 'Received encrypted packet with no matching SA'.",
+        step: None,
+        causes: &[IkeProposalMismatch],
+        check: &["read the message text"],
+    },
+    Entry {
+        names: &["713259"],
+        kind: "ASA syslog 713259",
+        meaning: "Session is being torn down; the reason follows.",
+        step: None,
+        causes: &[],
+        check: &["the reason in the message"],
+    },
+    Entry {
+        names: &["713139"],
+        kind: "ASA syslog 713139",
+        meaning: "Group (tunnel-group) not found: the peer's identity matches no tunnel-group, so no key or policy.",
+        step: P1,
+        causes: &[NoPskForPeer, PeerAddressMismatch],
+        check: &["show running-config tunnel-group"],
+    },
+];
