@@ -256,3 +256,35 @@ fn config_decides_what_a_quick_mode_refusal_means() {
     ));
     assert!(!codes(&r, "error").contains(&"transform-set-mismatch".to_string()));
 }
+
+#[test]
+fn asa_syslog_proposal_and_proxy_failures() {
+    let p = fixture("logs/asa/l2l-proposal-mismatch.log");
+    let (code, r) = run(std::slice::from_ref(&p));
+    assert_eq!(
+        (code, r["verdict"].as_str()),
+        (1, Some("ike-proposal-mismatch"))
+    );
+    assert!(cites(
+        &r,
+        "ike-proposal-mismatch",
+        &p,
+        line_of(&p, "713257")
+    ));
+    assert!(
+        r["findings"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("encryption")
+    );
+    let q = fixture("logs/asa/l2l-proxy-mismatch.log");
+    let (_, r) = run(std::slice::from_ref(&q));
+    assert_eq!(r["verdict"], "crypto-acl-asymmetric");
+    assert!(cites(
+        &r,
+        "crypto-acl-asymmetric",
+        &q,
+        line_of(&q, "713061")
+    ));
+    assert_eq!(r["peers"][0]["platform"], "cisco-asa");
+}

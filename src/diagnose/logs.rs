@@ -221,6 +221,20 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 .check(d, "see the identity list", vec![Probe::ShowPolicies]),
             );
         }
+        if s.any(|k| matches!(k, EventKind::SelectorsRejected)) {
+            push(
+                Finding::new(
+                    Cause::CryptoAclAsymmetric,
+                    d,
+                    format!("{d} has no crypto map entry whose ACL matches the proxy identities {other} proposes: the crypto ACLs are not mirror images."),
+                )
+                .certain()
+                .step(Step::Phase2)
+                .evidence(s.locs(|k| matches!(k, EventKind::SelectorsRejected)))
+                .check(d, "compare the crypto ACLs", vec![Probe::ShowPolicies])
+                .check(&other, "compare the crypto ACLs", vec![Probe::ShowPolicies]),
+            );
+        }
         let qm_refused = s.locs(|k| matches!(k, EventKind::Notify { name, phase: Some(2), direction: Direction::Received } if name == "PROPOSAL_NOT_CHOSEN"));
         if !qm_refused.is_empty() {
             // The configs, when both are here, say which of the possible causes it is.

@@ -65,6 +65,8 @@ pub enum EventKind {
     /// A packet that failed the sanity check (typically the peer's key differs).
     Malformed,
     Authenticated,
+    /// The responder found no policy for the proposed proxy identities / traffic selectors.
+    SelectorsRejected,
     CertInvalid,
     QuickModeBadCert,
     PhaseComplete {

@@ -48,8 +48,126 @@ fn rejected(msg: &str) -> Option<Option<Rejected>> {
     })
 }
 
+/// ASA syslog (`%ASA-5-713119: Group = G, IP = A, PHASE 1 COMPLETED`) and ASA debug lines
+/// (`[IKEv1]: IP = A, IKE_DECODE SENDING Message ...`).
+fn asa(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
+    let start = line.find("%ASA-").or_else(|| line.find("[IKEv1]"))?;
+    let (prefix, msg) = line.split_at(start);
+    let id: Option<u32> = msg
+        .strip_prefix("%ASA-")
+        .and_then(|r| r.get(2..))
+        .and_then(|r| r.split(':').next())
+        .and_then(|n| n.parse().ok());
+    let time = time_of(prefix);
+    let peer = addr_after(msg, &["IP", "="]).or_else(|| {
+        msg.split("IP = ")
+            .nth(1)
+            .and_then(|r| r.split([',', ' ']).next())
+            .and_then(|a| a.parse().ok())
+    });
+    let ev = |kind: EventKind| Event {
+        at: loc(),
+        device: None,
+        time,
+        peer,
+        kind,
+    };
+    let lower = msg.to_ascii_lowercase();
+    let phase2 = lower.contains("phase 2") || lower.contains("quick mode");
+    let mut out = Vec::new();
+    match id {
+        Some(713119) => out.push(ev(EventKind::PhaseComplete { phase: 1 })),
+        Some(713120) => out.push(ev(EventKind::PhaseComplete { phase: 2 })),
+        Some(713061) => out.push(ev(EventKind::SelectorsRejected)),
+        _ => {}
+    }
+    if !out.is_empty() {
+        return Some(out);
+    }
+    if msg.contains("IKE_DECODE SENDING") || msg.contains("IKE_DECODE RECEIVED") {
+        let direction = if msg.contains("SENDING") {
+            Direction::Sent
+        } else {
+            Direction::Received
+        };
+        let phase = if msg.contains("msgid=0)") || msg.contains("msgid=00000000") {
+            Some(1)
+        } else {
+            Some(2)
+        };
+        out.push(ev(EventKind::IkeMessage {
+            direction,
+            state: None,
+            phase,
+            port: None,
+        }));
+    } else if lower.contains("retransmit") {
+        out.push(ev(EventKind::Retransmit {
+            phase: Some(if phase2 { 2 } else { 1 }),
+            attempt: None,
+        }));
+    } else if lower.contains("timed out") {
+        out.push(ev(EventKind::GaveUp {
+            phase: Some(if phase2 { 2 } else { 1 }),
+        }));
+    } else if lower.contains("proposals found unacceptable")
+        || lower.contains("mismatched attribute")
+    {
+        let attribute = if lower.contains("group description") {
+            Some(Rejected::Group)
+        } else if lower.contains("encryption") {
+            Some(Rejected::Encryption)
+        } else if lower.contains("hash") {
+            Some(Rejected::Hash)
+        } else if lower.contains("authentication") {
+            Some(Rejected::Auth)
+        } else if lower.contains("life") {
+            Some(Rejected::Lifetime)
+        } else {
+            None
+        };
+        if attribute.is_some() {
+            out.push(ev(EventKind::ProposalRejected { attribute }));
+        }
+        out.push(ev(EventKind::NoProposalAccepted {
+            phase: if phase2 { 2 } else { 1 },
+        }));
+    } else if lower.contains("crypto map policy not found")
+        || lower.contains("no matching crypto map")
+    {
+        out.push(ev(EventKind::SelectorsRejected));
+    } else if lower.contains("tunnel group")
+        && (lower.contains("not found")
+            || lower.contains("can't find")
+            || lower.contains("unable to find"))
+    {
+        out.push(ev(EventKind::NoKey));
+    } else if lower.contains("invalid payloads") || lower.contains("pre-shared key mismatch") {
+        out.push(ev(EventKind::Malformed));
+    } else if let Some(state) = msg
+        .split("state ")
+        .nth(1)
+        .or_else(|| msg.split("State = ").nth(1))
+    {
+        if lower.contains("fsm") || lower.contains("state") {
+            let to = state
+                .split([',', ' ', ')'])
+                .next()
+                .unwrap_or("")
+                .to_string();
+            if to.starts_with("MM_") || to.starts_with("AM_") {
+                out.push(ev(EventKind::StateChange { from: None, to }));
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Events for one line, or None when the line is not debug/syslog output.
 pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
+    if let Some(v) = asa(line, loc) {
+        return Some(v);
+    }
     // Classic debug wraps "Old State = ... New State = ..." onto a line of its own.
     let start = ["ISAKMP", "%CRYPTO-", "IPSEC(", "ISKAMP"]
         .iter()

@@ -28,6 +28,7 @@ pub fn looks_like(text: &str) -> bool {
             || l.contains("ISAKMP:")
             || l.contains("%CRYPTO-")
             || l.contains("%ASA-")
+            || l.contains("[IKEv1]")
             || l.contains("IKE Peer:")
             || l.contains("#pkts encaps")
             || l.contains("Crypto map tag:")
