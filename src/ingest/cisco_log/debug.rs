@@ -149,15 +149,13 @@ fn asa(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
         .nth(1)
         .or_else(|| msg.split("State = ").nth(1))
     {
-        if lower.contains("fsm") || lower.contains("state") {
-            let to = state
-                .split([',', ' ', ')'])
-                .next()
-                .unwrap_or("")
-                .to_string();
-            if to.starts_with("MM_") || to.starts_with("AM_") {
-                out.push(ev(EventKind::StateChange { from: None, to }));
-            }
+        let to = state
+            .split([',', ' ', ')'])
+            .next()
+            .unwrap_or("")
+            .to_string();
+        if to.starts_with("MM_") || to.starts_with("AM_") {
+            out.push(ev(EventKind::StateChange { from: None, to }));
         }
     }
     Some(out)
