@@ -288,3 +288,21 @@ fn asa_syslog_proposal_and_proxy_failures() {
     ));
     assert_eq!(r["peers"][0]["platform"], "cisco-asa");
 }
+
+#[test]
+fn show_ipsec_sa_from_both_ends_reveals_asymmetric_acls() {
+    let t = fixture("logs/book/8-85-tokyo-show-ipsec-sa-no-sas.txt");
+    let o = fixture("logs/book/8-86-osaka-show-ipsec-sa.txt");
+    let (code, r) = run(&[t.clone(), o.clone()]);
+    assert_eq!(
+        (code, r["verdict"].as_str()),
+        (1, Some("crypto-acl-asymmetric"))
+    );
+    let s = r["findings"][0]["summary"].as_str().unwrap();
+    assert!(
+        s.contains("10.1.0.0/16") && s.contains("Osaka can initiate and Tokyo cannot"),
+        "{s}"
+    );
+    // Either side alone shows no fault: Osaka's SAs are up, Tokyo's list is merely empty.
+    assert_eq!(run(std::slice::from_ref(&o)).1["verdict"], "healthy");
+}

@@ -81,7 +81,13 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
     let all = streams(events);
     for s in &all {
         let d = s.device;
-        let peer_name = owner(devices, s.peer).map(|x| x.name.clone());
+        // The peer's name: from configs, or from its own output naming the address as local.
+        let peer_name = owner(devices, s.peer).map(|x| x.name.clone()).or_else(|| {
+            events.iter().find_map(|e| match e.kind {
+                EventKind::Counters { local: Some(l), .. } if Some(l) == s.peer => e.device.clone(),
+                _ => None,
+            })
+        });
         let mut parties = vec![
             d.to_string(),
             peer_name.clone().unwrap_or_else(|| s.peer_text()),
@@ -395,6 +401,48 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                     )
                     .evidence([&e.at])
                     .check(d, "see the authentication failure", vec![Probe::DebugIke, Probe::ShowKeys]),
+                );
+            }
+        }
+        // show crypto ipsec sa from both ends: one side has SAs, the other none, and their
+        // proxy identities are not mirror images (book Examples 8-85, 8-86).
+        for e in &s.events {
+            let EventKind::Counters {
+                sas_up: false,
+                local_ident: Some(li),
+                remote_ident: Some(ri),
+                ..
+            } = &e.kind
+            else {
+                continue;
+            };
+            let up = theirs
+                .iter()
+                .flat_map(|t| t.events.iter())
+                .find_map(|x| match &x.kind {
+                    EventKind::Counters {
+                        sas_up: true,
+                        local_ident: Some(tl),
+                        remote_ident: Some(tr),
+                        ..
+                    } => Some((tl, tr, &x.at)),
+                    _ => None,
+                });
+            if let Some((tl, tr, at)) = up
+                && (li != tr || ri != tl)
+            {
+                push(
+                    Finding::new(
+                        Cause::CryptoAclAsymmetric,
+                        d,
+                        format!(
+                            "{d} proposes {li} -> {ri} and gets no IPsec SA, while {other} has SAs for {tl} -> {tr}: the crypto ACLs are not mirror images, so {other} can initiate and {d} cannot."
+                        ),
+                    )
+                    .certain()
+                    .step(Step::Phase2)
+                    .evidence([&e.at, at])
+                    .check(d, "compare the crypto ACLs", vec![Probe::ShowPolicies]),
                 );
             }
         }

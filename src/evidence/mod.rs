@@ -87,6 +87,11 @@ pub enum EventKind {
         send_errors: u64,
         recv_errors: u64,
         path_mtu: Option<u32>,
+        /// The proxy identities (crypto ACL entry) this SA pair is for.
+        local_ident: Option<crate::model::AddrSpec>,
+        remote_ident: Option<crate::model::AddrSpec>,
+        /// False when the block lists no inbound/outbound SA (quick mode never completed).
+        sas_up: bool,
     },
 }
 

@@ -8,6 +8,7 @@ mod blocks;
 mod crypto;
 mod defaults;
 mod iface;
+pub(crate) use iface::v4net;
 mod ikev2;
 pub mod secrets;
 

@@ -3,7 +3,7 @@
 
 use super::addr_after;
 use crate::evidence::{Event, EventKind};
-use crate::model::Loc;
+use crate::model::{AddrSpec, Loc};
 use std::net::IpAddr;
 
 /// IKEv1/IKEv2 state names as IOS and ASA print them. A label that only starts with one of
@@ -58,6 +58,22 @@ struct IpsecBlock {
     send_errors: u64,
     recv_errors: u64,
     path_mtu: Option<u32>,
+    local_ident: Option<AddrSpec>,
+    remote_ident: Option<AddrSpec>,
+    sas: bool,
+}
+
+/// `(10.1.0.0/255.255.0.0/0/0)` → the address part as a prefix.
+fn ident(t: &str) -> Option<AddrSpec> {
+    let inner = t.split('(').next_back()?.trim_end_matches(')');
+    let mut it = inner.split('/');
+    let (a, m) = (it.next()?, it.next()?);
+    let net = crate::ingest::cisco_ios::v4net(a, m)?;
+    Some(if net.prefix_len() == 0 {
+        AddrSpec::Any
+    } else {
+        AddrSpec::Net { net: net.trunc() }
+    })
 }
 
 #[derive(Default)]
@@ -101,25 +117,41 @@ impl State {
             kind,
         };
         // show crypto ipsec sa: a block per SA pair, counters spread over several lines.
-        if t.starts_with("interface:")
-            || t.starts_with("local ident")
-            || t.starts_with("current_peer")
-        {
-            if t.starts_with("current_peer") || self.ipsec.is_none() {
-                if t.starts_with("current_peer") {
+        if t.starts_with("interface:") || t.starts_with("local ident") {
+            // A new SA pair starts at its local ident; the interface line precedes the first.
+            if t.starts_with("local ident") {
+                if self.ipsec.as_ref().is_some_and(|b| b.local_ident.is_some()) {
                     self.flush(out);
                 }
                 let b = self.ipsec.get_or_insert_with(IpsecBlock::default);
-                if let Some(p) = t
-                    .split_whitespace()
-                    .nth(1)
-                    .and_then(|w| ip(w.split(':').next().unwrap_or(w)))
-                {
-                    b.peer = Some(p);
+                b.local_ident = ident(t);
+                if b.loc.is_none() {
                     b.loc = Some(loc());
                 }
+            } else {
+                self.flush(out);
+                self.ipsec = Some(IpsecBlock::default());
             }
             return Took::Yes;
+        }
+        if let Some(b) = self.ipsec.as_mut() {
+            if t.starts_with("remote ident") {
+                b.remote_ident = ident(t);
+                return Took::Yes;
+            }
+            if t.starts_with("current_peer") {
+                let w = t
+                    .trim_start_matches("current_peer")
+                    .trim_start_matches(':')
+                    .trim();
+                b.peer = w.split([' ', ':']).next().and_then(ip);
+                b.loc = Some(loc());
+                return Took::Yes;
+            }
+            if t.starts_with("spi: 0x") {
+                b.sas = true;
+                return Took::Yes;
+            }
         }
         if let Some(b) = self.ipsec.as_mut() {
             if t.contains("#pkts encaps") {
@@ -231,6 +263,9 @@ impl State {
                     send_errors: b.send_errors,
                     recv_errors: b.recv_errors,
                     path_mtu: b.path_mtu,
+                    local_ident: b.local_ident,
+                    remote_ident: b.remote_ident,
+                    sas_up: b.sas,
                 },
             });
         }
