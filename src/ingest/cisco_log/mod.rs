@@ -33,6 +33,8 @@ pub fn looks_like(text: &str) -> bool {
             || l.contains("#pkts encaps")
             || l.contains("Crypto map tag:")
             || l.contains("#show crypto")
+            || l.contains("Crypto ISAKMP SA")
+            || (l.contains("IKE Peer") && l.contains("State"))
             || (l.contains("dst") && l.contains("conn-id"))
     })
 }
@@ -91,7 +93,10 @@ pub fn parse(path: &str, text: &str) -> Output {
         let no = (i + 1) as u32;
         if let Some(h) = prompt_host(line) {
             out.host.get_or_insert_with(|| h.to_string());
-            show.command(line.split_once('#').map(|x| x.1).unwrap_or(""));
+            show.command(
+                line.split_once('#').map(|x| x.1).unwrap_or(""),
+                &mut out.events,
+            );
             continue;
         }
         let loc = || Loc::line(&file, no, line);

@@ -76,8 +76,17 @@ fn ident(t: &str) -> Option<AddrSpec> {
     })
 }
 
+struct IosRow {
+    dst: IpAddr,
+    src: IpAddr,
+    state: String,
+    deleted: bool,
+    loc: Loc,
+}
+
 #[derive(Default)]
 pub struct State {
+    ios_rows: Vec<IosRow>,
     /// ASA: the peer of the block being read.
     asa_peer: Option<(IpAddr, Loc)>,
     asa_role: Option<String>,
@@ -103,8 +112,9 @@ fn ip(w: &str) -> Option<IpAddr> {
 }
 
 impl State {
-    pub fn command(&mut self, _cmd: &str) {
+    pub fn command(&mut self, _cmd: &str, out: &mut Vec<Event>) {
         self.asa_peer = None;
+        self.flush_rows(out);
     }
 
     pub fn line(&mut self, line: &str, loc: &dyn Fn() -> Loc, out: &mut Vec<Event>) -> Took {
@@ -154,12 +164,12 @@ impl State {
             }
         }
         if let Some(b) = self.ipsec.as_mut() {
-            if t.contains("#pkts encaps") {
-                b.encaps = num_after(t, "#pkts encaps");
+            if t.contains("#pkts encaps:") {
+                b.encaps = num_after(t, "#pkts encaps:");
                 return Took::Yes;
             }
-            if t.contains("#pkts decaps") {
-                b.decaps = num_after(t, "#pkts decaps");
+            if t.contains("#pkts decaps:") {
+                b.decaps = num_after(t, "#pkts decaps:");
                 return Took::Yes;
             }
             if t.contains("#send errors") {
@@ -229,22 +239,84 @@ impl State {
         let row = w
             .windows(3)
             .position(|x| ip(x[0]).is_some() && ip(x[1]).is_some() && known_stem(x[2]).is_some());
-        if let Some(i) = row {
-            let state = w[i + 2].to_string();
-            let stem = known_stem(&state)
-                .filter(|s| *s != state)
+        if let (Some(i), Some(dst), Some(src)) = (
+            w.windows(3).position(|x| {
+                ip(x[0]).is_some() && ip(x[1]).is_some() && known_stem(x[2]).is_some()
+            }),
+            row.and_then(|i| ip(w[i])),
+            row.and_then(|i| ip(w[i + 1])),
+        ) {
+            self.ios_rows.push(IosRow {
+                dst,
+                src,
+                state: w[i + 2].to_string(),
+                deleted: t.contains("(deleted)"),
+                loc: loc(),
+            });
+            return Took::Yes;
+        }
+        // ASA tabular rows: "1 209.165.200.225 User Resp No AM_Active 3des SHA preshrd 86400".
+        if let [_, peer, _, dir @ ("Init" | "Resp"), _, state, ..] = w.as_slice()
+            && let Some(p) = ip(peer)
+        {
+            let label = state.to_ascii_uppercase();
+            let stem = known_stem(&label)
+                .filter(|s| *s != label)
                 .map(|s| s.to_string());
+            let role = if *dir == "Init" {
+                "initiator"
+            } else {
+                "responder"
+            };
             out.push(ev(
                 EventKind::SaState {
-                    state,
+                    state: label,
                     stem,
-                    role: None,
+                    role: Some(role.into()),
                 },
-                ip(w[i]),
+                Some(p),
             ));
             return Took::Yes;
         }
         Took::No
+    }
+
+    /// IOS prints `dst src` whoever initiated; the address common to all rows is this router
+    /// (a single row: the router initiated, so it is the source).
+    fn flush_rows(&mut self, out: &mut Vec<Event>) {
+        let rows = std::mem::take(&mut self.ios_rows);
+        let common = |a: IpAddr| rows.len() > 1 && rows.iter().all(|r| r.dst == a || r.src == a);
+        let local = rows.first().and_then(|r| {
+            if common(r.dst) && !common(r.src) {
+                Some(r.dst)
+            } else {
+                Some(r.src)
+            }
+        });
+        for r in rows {
+            if r.deleted {
+                continue;
+            }
+            let (peer, role) = if Some(r.dst) == local {
+                (r.src, "responder")
+            } else {
+                (r.dst, "initiator")
+            };
+            let stem = known_stem(&r.state)
+                .filter(|s| *s != r.state)
+                .map(|s| s.to_string());
+            out.push(Event {
+                at: r.loc,
+                device: None,
+                time: None,
+                peer: Some(peer),
+                kind: EventKind::SaState {
+                    state: r.state,
+                    stem,
+                    role: Some(role.into()),
+                },
+            });
+        }
     }
 
     fn flush(&mut self, out: &mut Vec<Event>) {
@@ -273,5 +345,6 @@ impl State {
 
     pub fn finish(&mut self, out: &mut Vec<Event>) {
         self.flush(out);
+        self.flush_rows(out);
     }
 }
