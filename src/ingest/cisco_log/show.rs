@@ -286,11 +286,11 @@ impl State {
     fn flush_rows(&mut self, out: &mut Vec<Event>) {
         let rows = std::mem::take(&mut self.ios_rows);
         let common = |a: IpAddr| rows.len() > 1 && rows.iter().all(|r| r.dst == a || r.src == a);
-        let local = rows.first().and_then(|r| {
+        let local = rows.first().map(|r| {
             if common(r.dst) && !common(r.src) {
-                Some(r.dst)
+                r.dst
             } else {
-                Some(r.src)
+                r.src
             }
         });
         for r in rows {
