@@ -41,7 +41,14 @@ pub fn render(r: &Report, colour: bool) -> String {
     let peers: Vec<String> = r
         .peers
         .iter()
-        .map(|x| format!("{} [{}] {}", x.name, x.platform, x.addresses.join(", ")))
+        .map(|x| {
+            let addrs = if x.addresses.is_empty() {
+                "(addresses not in evidence)".to_string()
+            } else {
+                x.addresses.join(", ")
+            };
+            format!("{} [{}] {addrs}", x.name, x.platform)
+        })
         .collect();
     let _ = writeln!(o, "Peers:   {}", peers.join("; "));
     if !r.directions.is_empty() {
