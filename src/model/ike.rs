@@ -229,6 +229,23 @@ pub struct IkeProfile {
     pub loc: Loc,
 }
 
+impl IkeProfile {
+    pub fn new(name: &str, version: IkeVersion, loc: Loc) -> Self {
+        IkeProfile {
+            name: name.to_string(),
+            version,
+            match_identities: Vec::new(),
+            keyrings: Vec::new(),
+            self_identity: None,
+            local_address: None,
+            auth_local: None,
+            auth_remote: None,
+            lifetime_secs: None,
+            loc,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IdentityList {
     pub name: String,

@@ -284,18 +284,7 @@ fn keyring<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str) -> bool {
 }
 
 fn isakmp_profile<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str) -> bool {
-    let mut p = IkeProfile {
-        name: name.to_string(),
-        version: IkeVersion::V1,
-        match_identities: Vec::new(),
-        keyrings: Vec::new(),
-        self_identity: None,
-        local_address: None,
-        auth_local: None,
-        auth_remote: None,
-        lifetime_secs: None,
-        loc: cx.loc(&b.head),
-    };
+    let mut p = IkeProfile::new(name, IkeVersion::V1, cx.loc(&b.head));
     for c in &b.children {
         let w = c.words();
         let m = match w.as_slice() {
@@ -304,10 +293,7 @@ fn isakmp_profile<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str) -> bool {
                 continue;
             }
             ["match", "identity", "address", a, rest @ ..] => {
-                let spec = match rest.first().and_then(|m| super::iface::v4net(a, m)) {
-                    Some(n) => Some(AddrSpec::Net { net: n.trunc() }),
-                    None => a.parse::<IpAddr>().ok().map(AddrSpec::host),
-                };
+                let spec = super::iface::addr_mask(a, rest.first().copied());
                 spec.map(IdentityMatch::Address)
             }
             ["match", "identity", "host", "domain", d] => {

@@ -19,6 +19,14 @@ pub fn v4net(addr: &str, mask: &str) -> Option<IpNet> {
     Ipv4Net::new(a, mask_len(mask)?).ok().map(IpNet::V4)
 }
 
+/// `A [MASK]` as IOS writes a peer or identity address: a host without a mask.
+pub fn addr_mask(a: &str, mask: Option<&str>) -> Option<crate::model::AddrSpec> {
+    match mask.and_then(|m| v4net(a, m)) {
+        Some(n) => Some(crate::model::AddrSpec::Net { net: n.trunc() }),
+        None => a.parse::<IpAddr>().ok().map(crate::model::AddrSpec::host),
+    }
+}
+
 pub fn interface<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) -> bool {
     let name = b.head.text["interface".len()..].trim().to_string();
     let mut i = Interface {

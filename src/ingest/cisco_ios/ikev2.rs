@@ -6,10 +6,8 @@ use super::blocks::Block;
 use super::crypto::{key_words, peer_match};
 use crate::model::ike::{IkeProfile, KeyUse};
 use crate::model::{
-    AddrSpec, AuthMethod, DhGroup, Encr, IdentityMatch, IkeProposal, IkeVersion, Integ, Loc,
-    PreSharedKey,
+    AuthMethod, DhGroup, Encr, IdentityMatch, IkeProposal, IkeVersion, Integ, Loc, PreSharedKey,
 };
-use std::net::IpAddr;
 use std::sync::Arc;
 
 fn encr(w: &str) -> Option<Encr> {
@@ -185,26 +183,12 @@ fn auth(w: &str) -> Option<AuthMethod> {
 }
 
 pub fn profile<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str) -> bool {
-    let mut p = IkeProfile {
-        name: name.to_string(),
-        version: IkeVersion::V2,
-        match_identities: Vec::new(),
-        keyrings: Vec::new(),
-        self_identity: None,
-        local_address: None,
-        auth_local: None,
-        auth_remote: None,
-        lifetime_secs: None,
-        loc: cx.loc(&b.head),
-    };
+    let mut p = IkeProfile::new(name, IkeVersion::V2, cx.loc(&b.head));
     for c in &b.children {
         let w = c.words();
         let ok = match w.as_slice() {
             ["match", "identity", "remote", "address", a, rest @ ..] => {
-                let spec = match rest.first().and_then(|m| super::iface::v4net(a, m)) {
-                    Some(n) => Some(AddrSpec::Net { net: n.trunc() }),
-                    None => a.parse::<IpAddr>().ok().map(AddrSpec::host),
-                };
+                let spec = super::iface::addr_mask(a, rest.first().copied());
                 match spec {
                     Some(s) => {
                         let loc = cx.loc(c);
