@@ -87,6 +87,12 @@ const BOOK: &[(&str, &str, &[&str], &str)] = &[
         "10:22:06.367 GMT: ISAKMP (0:1): retransmitting phase 1 MM_NO_STATE",
     ),
     (
+        "8-60-tokyo-retransmit.log",
+        "ike-blocked",
+        &["ike-blocked"],
+        "",
+    ),
+    (
         "8-56-osaka-no-key.log",
         "no-psk-for-peer",
         &["no-psk-for-peer"],
