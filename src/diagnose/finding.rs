@@ -9,6 +9,9 @@ use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
 
+/// The most lines one finding cites.
+pub const MAX_EVIDENCE: usize = 16;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
@@ -228,11 +231,17 @@ impl Finding {
     }
     pub fn evidence<'a>(mut self, locs: impl IntoIterator<Item = &'a Loc>) -> Self {
         for l in locs {
-            if !self.evidence.contains(l) {
-                self.evidence.push(l.clone());
-            }
+            self.add_evidence(l);
         }
         self
+    }
+
+    /// Adds a line unless it is already cited. A log repeating the same failure thousands of
+    /// times proves it with its first lines; the report stays readable.
+    pub fn add_evidence(&mut self, l: &Loc) {
+        if self.evidence.len() < MAX_EVIDENCE && !self.evidence.contains(l) {
+            self.evidence.push(l.clone());
+        }
     }
     pub fn fix(mut self, peer: &str, remedies: Vec<Remedy>) -> Self {
         self.fixes.push(Fix {

@@ -35,19 +35,23 @@ impl Stream<'_> {
 
 /// Groups events by device and peer; lines with no peer join the device's only peer.
 fn streams(events: &[Event]) -> Vec<Stream<'_>> {
+    // Each device's only peer, when it talks to exactly one (None: several or none).
+    let mut only: std::collections::HashMap<&str, Option<Option<IpAddr>>> = Default::default();
+    for e in events {
+        let dev = e.device.as_deref().unwrap_or("?");
+        if let Some(p) = e.peer {
+            let slot = only.entry(dev).or_insert(Some(Some(p)));
+            if *slot != Some(Some(p)) {
+                *slot = None;
+            }
+        }
+    }
     let mut out: Vec<Stream<'_>> = Vec::new();
     for e in events {
         let dev = e.device.as_deref().unwrap_or("?");
-        let peer = e.peer.or_else(|| {
-            let mine: Vec<IpAddr> = events
-                .iter()
-                .filter(|x| x.device.as_deref().unwrap_or("?") == dev)
-                .filter_map(|x| x.peer)
-                .collect();
-            mine.first()
-                .copied()
-                .filter(|p| mine.iter().all(|q| q == p))
-        });
+        let peer = e
+            .peer
+            .or_else(|| only.get(dev).copied().flatten().flatten());
         match out.iter_mut().find(|s| s.device == dev && s.peer == peer) {
             Some(s) => s.events.push(e),
             None => out.push(Stream {

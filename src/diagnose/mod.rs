@@ -259,10 +259,8 @@ fn merge(all: &mut Vec<Finding>, f: Finding) {
 }
 
 fn absorb(g: &mut Finding, f: Finding) {
-    for l in f.evidence {
-        if !g.evidence.contains(&l) {
-            g.evidence.push(l);
-        }
+    for l in &f.evidence {
+        g.add_evidence(l);
     }
     for x in f.fixes {
         if !g.fixes.iter().any(|y| y.peer == x.peer) {
