@@ -16,12 +16,14 @@ fn inputs() -> Vec<Input> {
         path: "hub.cfg".into(),
         peer: None,
         text: hubgen::hub(SPOKES),
+        stream: None,
     }];
     for i in 1..=SPOKES {
         v.push(Input {
             path: format!("spoke-{i:05}.cfg"),
             peer: None,
             text: hubgen::spoke(i),
+            stream: None,
         });
     }
     v

@@ -54,6 +54,7 @@ fn every_corpus_ios_config_parses_and_diagnoses_without_panic() {
             path: p.display().to_string(),
             peer: None,
             text,
+            stream: None,
         };
         let case = ingest::parse(std::slice::from_ref(&input));
         assert_eq!(case.devices.len(), 1, "{}", p.display());

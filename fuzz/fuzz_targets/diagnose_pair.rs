@@ -11,8 +11,8 @@ fuzz_target!(|data: &[u8]| {
     let (a, b) = data.split_at(cut);
     let b = b.get(1..).unwrap_or_default();
     let inputs = [
-        Input { path: "a.cfg".into(), peer: None, text: String::from_utf8_lossy(a).into_owned() },
-        Input { path: "b.cfg".into(), peer: None, text: String::from_utf8_lossy(b).into_owned() },
+        Input { path: "a.cfg".into(), peer: None, text: String::from_utf8_lossy(a).into_owned(), stream: None },
+        Input { path: "b.cfg".into(), peer: None, text: String::from_utf8_lossy(b).into_owned(), stream: None },
     ];
     let case = ingest::parse(&inputs);
     let diag = ipsec_doctor::diagnose::diagnose(&case);

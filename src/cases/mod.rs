@@ -10,11 +10,13 @@ pub fn default_inputs() -> Vec<crate::ingest::Input> {
             path: "embedded/tokyo.cfg".into(),
             peer: None,
             text: TOKYO.into(),
+            stream: None,
         },
         crate::ingest::Input {
             path: "embedded/osaka.cfg".into(),
             peer: None,
             text: OSAKA.into(),
+            stream: None,
         },
     ]
 }

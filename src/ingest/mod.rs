@@ -31,8 +31,14 @@ pub enum IngestError {
 pub struct Input {
     pub path: String,
     pub peer: Option<String>,
+    /// The whole text, or for a large file only its head (enough to detect its kind).
     pub text: String,
+    /// Set for large files: the parser reads them from here, line by line.
+    pub stream: Option<PathBuf>,
 }
+
+/// Files above this size are streamed instead of read into memory.
+pub const STREAM_ABOVE: u64 = 16 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -46,7 +52,8 @@ pub enum Kind {
 pub struct OutputFile {
     pub path: String,
     pub device: Option<String>,
-    pub events: usize,
+    /// Events read, including repeats that were counted but not kept.
+    pub events: u64,
     pub unrecognised: Vec<crate::model::Loc>,
 }
 
@@ -109,6 +116,23 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
     Ok(())
 }
 
+/// The first 256 KiB, cut at a line end: enough to tell what a large file is.
+fn read_head(path: &Path) -> Result<String, IngestError> {
+    use std::io::Read;
+    let io = |e| IngestError::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let mut buf = vec![0u8; 256 << 10];
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let n = f.read(&mut buf).map_err(io)?;
+    buf.truncate(n);
+    if let Some(end) = buf.iter().rposition(|b| *b == b'\n') {
+        buf.truncate(end + 1);
+    }
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
 fn read_text(path: &Path) -> Result<String, IngestError> {
     let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
         path: path.display().to_string(),
@@ -150,11 +174,17 @@ pub fn load(args: &[String]) -> Result<Vec<Input>, IngestError> {
             files.push(p.to_path_buf());
         }
         for f in files {
-            let text = read_text(&f)?;
+            let size = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
+            let (text, stream) = if size > STREAM_ABOVE {
+                (read_head(&f)?, Some(f.clone()))
+            } else {
+                (read_text(&f)?, None)
+            };
             inputs.push(Input {
                 path: f.display().to_string(),
                 peer: peer.clone(),
                 text,
+                stream,
             });
         }
     }
@@ -174,7 +204,10 @@ pub fn parse(inputs: &[Input]) -> Case {
                 merge(&mut case.devices, d);
             }
             Kind::CiscoOutput => {
-                let mut o = cisco_log::parse(&inp.path, &inp.text);
+                let mut o = match inp.stream.as_ref().map(std::fs::File::open) {
+                    Some(Ok(f)) => cisco_log::parse_reader(&inp.path, std::io::BufReader::new(f)),
+                    _ => cisco_log::parse(&inp.path, &inp.text),
+                };
                 let name = inp
                     .peer
                     .clone()
@@ -195,7 +228,7 @@ pub fn parse(inputs: &[Input]) -> Case {
                 case.outputs.push(OutputFile {
                     path: inp.path.clone(),
                     device: name,
-                    events: o.events.len(),
+                    events: o.events.len() as u64 + o.dropped,
                     unrecognised: o.unrecognised,
                 });
                 case.events.extend(o.events);

@@ -19,6 +19,8 @@ pub struct Output {
     pub events: Vec<Event>,
     /// Lines that looked like IPsec output but matched no pattern (kept for --verbose).
     pub unrecognised: Vec<Loc>,
+    /// Repeated events beyond [`KEEP_PER_KIND`] that were counted, not kept.
+    pub dropped: u64,
 }
 
 /// True when the text holds IPsec debug, syslog or show output of a Cisco device.
@@ -85,38 +87,89 @@ pub fn addr_after(text: &str, words: &[&str]) -> Option<IpAddr> {
 }
 
 pub fn parse(path: &str, text: &str) -> Output {
+    parse_reader(path, text.as_bytes())
+}
+
+/// How many events of one kind about one peer are kept: a log that repeats a failure
+/// thousands of times proves it with its first lines, and memory stays bounded whatever the
+/// file size. `Output::dropped` counts the rest.
+pub const KEEP_PER_KIND: usize = 64;
+
+/// Reads device output line by line from any reader (a file of any size, or text).
+pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
     let file: Arc<str> = Arc::from(path);
     let mut out = Output::default();
     let mut show = show::State::default();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim_end();
-        let no = (i + 1) as u32;
+    let mut kept: std::collections::HashMap<
+        (
+            std::mem::Discriminant<crate::evidence::EventKind>,
+            Option<IpAddr>,
+        ),
+        usize,
+    > = Default::default();
+    let mut buf = Vec::new();
+    let mut no = 0u32;
+    let mut fresh = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        no = no.saturating_add(1);
+        let text = String::from_utf8_lossy(&buf);
+        let line = text.trim_end();
         if let Some(h) = prompt_host(line) {
             out.host.get_or_insert_with(|| h.to_string());
-            show.command(
-                line.split_once('#').map(|x| x.1).unwrap_or(""),
-                &mut out.events,
-            );
-            continue;
-        }
-        let loc = || Loc::line(&file, no, line);
-        if let Some(ev) = debug::line(line, &loc) {
-            out.events.extend(ev);
-            continue;
-        }
-        match show.line(line, &loc, &mut out.events) {
-            show::Took::Yes => {}
-            show::Took::No if line.contains("ISAKMP") || line.contains("%CRYPTO") => {
-                out.unrecognised.push(loc())
+            show.command(line.split_once('#').map(|x| x.1).unwrap_or(""), &mut fresh);
+        } else {
+            let loc = || Loc::line(&file, no, line);
+            if let Some(ev) = debug::line(line, &loc) {
+                fresh.extend(ev);
+            } else {
+                match show.line(line, &loc, &mut fresh) {
+                    show::Took::Yes => {}
+                    show::Took::No if line.contains("ISAKMP") || line.contains("%CRYPTO") => {
+                        if out.unrecognised.len() < KEEP_PER_KIND {
+                            out.unrecognised.push(loc())
+                        }
+                    }
+                    show::Took::No => {}
+                }
             }
-            show::Took::No => {}
         }
+        keep(&mut out, &mut kept, &mut fresh);
     }
-    show.finish(&mut out.events);
+    show.finish(&mut fresh);
+    keep(&mut out, &mut kept, &mut fresh);
     for e in &mut out.events {
         e.device = out.host.clone();
     }
     out
+}
+
+fn keep(
+    out: &mut Output,
+    kept: &mut std::collections::HashMap<
+        (
+            std::mem::Discriminant<crate::evidence::EventKind>,
+            Option<IpAddr>,
+        ),
+        usize,
+    >,
+    fresh: &mut Vec<Event>,
+) {
+    for e in fresh.drain(..) {
+        let n = kept
+            .entry((std::mem::discriminant(&e.kind), e.peer))
+            .or_default();
+        if *n < KEEP_PER_KIND {
+            *n += 1;
+            out.events.push(e);
+        } else {
+            out.dropped += 1;
+        }
+    }
 }
 
 #[cfg(test)]
