@@ -173,15 +173,15 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
         .min()
         .or_else(|| line.find("Old State = "))?;
     let (prefix, msg) = line.split_at(start);
-    let time = time_of(prefix);
-    let ev = |kind: EventKind, peer| Event {
+    // Time and peer are worked out only for lines that become events (most lines do not).
+    let ev = |kind: EventKind, peer: Option<std::net::IpAddr>| Event {
         at: loc(),
         device: None,
-        time,
+        time: time_of(prefix),
         peer,
         kind,
     };
-    let peer = addr_after(msg, &["to", "from", "with", "at", "peer"]);
+    let peer = || addr_after(msg, &["to", "from", "with", "at", "peer"]);
     let mut out = Vec::new();
     if msg.contains("sending packet to") || msg.contains("received packet from") {
         let direction = if msg.contains("sending") {
@@ -198,7 +198,7 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
                 phase,
                 port: port_of(msg),
             },
-            peer,
+            peer(),
         ));
     } else if let Some(rest) = msg.split("retransmitting phase ").nth(1) {
         let phase = rest
@@ -211,7 +211,7 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
                 phase,
                 attempt: None,
             },
-            peer,
+            peer(),
         ));
     } else if msg.contains("incrementing error counter") && msg.contains("retransmit") {
         let attempt = msg
@@ -225,19 +225,19 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
             } else {
                 Some(1)
             };
-            out.push(ev(EventKind::Retransmit { phase, attempt }, peer));
+            out.push(ev(EventKind::Retransmit { phase, attempt }, peer()));
         }
     } else if msg.contains("Death by retransmission") {
         let phase = if msg.contains("P2") { 2 } else { 1 };
-        out.push(ev(EventKind::GaveUp { phase: Some(phase) }, peer));
+        out.push(ev(EventKind::GaveUp { phase: Some(phase) }, peer()));
     } else if let Some(r) = rejected(msg) {
-        out.push(ev(EventKind::ProposalRejected { attribute: r }, peer));
+        out.push(ev(EventKind::ProposalRejected { attribute: r }, peer()));
     } else if msg.contains("no offers accepted") || msg.contains("phase 1 SA not acceptable") {
-        out.push(ev(EventKind::NoProposalAccepted { phase: 1 }, peer));
+        out.push(ev(EventKind::NoProposalAccepted { phase: 1 }, peer()));
     } else if msg.contains("phase 2 SA not acceptable")
         || msg.contains("phase 2 SA policy not acceptable")
     {
-        out.push(ev(EventKind::NoProposalAccepted { phase: 2 }, peer));
+        out.push(ev(EventKind::NoProposalAccepted { phase: 2 }, peer()));
     } else if let Some(rest) = msg.split("processing NOTIFY ").nth(1) {
         let name = rest.split_whitespace().next().unwrap_or("").to_string();
         let phase = if rest.contains("protocol 3") || rest.contains("protocol 2") {
@@ -253,24 +253,24 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
                 name,
                 phase,
             },
-            peer,
+            peer(),
         ));
     } else if msg.contains("No pre-shared key with")
         || msg.contains("No Cert or pre-shared address key")
     {
-        out.push(ev(EventKind::NoKey, peer));
+        out.push(ev(EventKind::NoKey, peer()));
     } else if msg.contains("turned off") {
-        out.push(ev(EventKind::IkeDisabled, peer));
+        out.push(ev(EventKind::IkeDisabled, peer()));
     } else if msg.contains("reserved not zero") || msg.contains("IKMP_BAD_MESSAGE") {
-        out.push(ev(EventKind::Malformed, peer));
+        out.push(ev(EventKind::Malformed, peer()));
     } else if msg.contains("SA has been authenticated") {
-        out.push(ev(EventKind::Authenticated, peer));
+        out.push(ev(EventKind::Authenticated, peer()));
     } else if msg.contains("IKMP_INVAL_CERT") {
-        out.push(ev(EventKind::CertInvalid, peer));
+        out.push(ev(EventKind::CertInvalid, peer()));
     } else if msg.contains("IKE_QUICKMODE_BAD_CERT") {
-        out.push(ev(EventKind::QuickModeBadCert, peer));
+        out.push(ev(EventKind::QuickModeBadCert, peer()));
     } else if msg.contains("Creating IPSec SAs") {
-        out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer));
+        out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer()));
     }
     // A state change may share the line with any of the above (classic debug wraps it).
     if let Some(rest) = line.split("New State = ").nth(1) {
@@ -281,12 +281,12 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
             .and_then(|r| r.split_whitespace().next())
             .map(|s| s.to_string());
         if to == "IKE_P1_COMPLETE" && from.as_deref() != Some("IKE_P1_COMPLETE") {
-            out.push(ev(EventKind::PhaseComplete { phase: 1 }, peer));
+            out.push(ev(EventKind::PhaseComplete { phase: 1 }, peer()));
         }
         if to == "IKE_QM_PHASE2_COMPLETE" {
-            out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer));
+            out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer()));
         }
-        out.push(ev(EventKind::StateChange { from, to }, peer));
+        out.push(ev(EventKind::StateChange { from, to }, peer()));
     }
     Some(out)
 }
