@@ -47,19 +47,21 @@ fn streams(events: &[Event]) -> Vec<Stream<'_>> {
         }
     }
     let mut out: Vec<Stream<'_>> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, Option<IpAddr>), usize> = Default::default();
     for e in events {
         let dev = e.device.as_deref().unwrap_or("?");
         let peer = e
             .peer
             .or_else(|| only.get(dev).copied().flatten().flatten());
-        match out.iter_mut().find(|s| s.device == dev && s.peer == peer) {
-            Some(s) => s.events.push(e),
-            None => out.push(Stream {
+        let i = *index.entry((dev, peer)).or_insert_with(|| {
+            out.push(Stream {
                 device: dev,
                 peer,
-                events: vec![e],
-            }),
-        }
+                events: Vec::new(),
+            });
+            out.len() - 1
+        });
+        out[i].events.push(e);
     }
     out
 }
@@ -83,15 +85,23 @@ fn attr_word(r: Rejected) -> &'static str {
 pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<Finding> {
     let mut out = Vec::new();
     let all = streams(events);
+    // Addresses a device's own output names as local, and each device's streams.
+    let mut local_of: std::collections::HashMap<IpAddr, String> = Default::default();
+    for e in events {
+        if let (EventKind::Counters { local: Some(l), .. }, Some(d)) = (&e.kind, &e.device) {
+            local_of.entry(*l).or_insert_with(|| d.clone());
+        }
+    }
+    let mut by_device: std::collections::HashMap<&str, Vec<&Stream<'_>>> = Default::default();
+    for s in &all {
+        by_device.entry(s.device).or_default().push(s);
+    }
     for s in &all {
         let d = s.device;
         // The peer's name: from configs, or from its own output naming the address as local.
-        let peer_name = owner(devices, s.peer).map(|x| x.name.clone()).or_else(|| {
-            events.iter().find_map(|e| match e.kind {
-                EventKind::Counters { local: Some(l), .. } if Some(l) == s.peer => e.device.clone(),
-                _ => None,
-            })
-        });
+        let peer_name = owner(devices, s.peer)
+            .map(|x| x.name.clone())
+            .or_else(|| s.peer.and_then(|p| local_of.get(&p).cloned()));
         let mut parties = vec![
             d.to_string(),
             peer_name.clone().unwrap_or_else(|| s.peer_text()),
@@ -103,10 +113,11 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
             out.push(f);
         };
         // The peer's own log about us, when we have it.
-        let theirs: Vec<&Stream<'_>> = all
-            .iter()
-            .filter(|t| peer_name.as_deref() == Some(t.device))
-            .collect();
+        let theirs: Vec<&Stream<'_>> = peer_name
+            .as_deref()
+            .and_then(|n| by_device.get(n))
+            .cloned()
+            .unwrap_or_default();
 
         if s.any(|k| matches!(k, EventKind::IkeDisabled)) {
             push(

@@ -95,18 +95,15 @@ pub fn parse(path: &str, text: &str) -> Output {
 /// file size. `Output::dropped` counts the rest.
 pub const KEEP_PER_KIND: usize = 64;
 
+/// The most events one file contributes, whatever the number of peers in it.
+pub const KEEP_PER_FILE: usize = 100_000;
+
 /// Reads device output line by line from any reader (a file of any size, or text).
 pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
     let file: Arc<str> = Arc::from(path);
     let mut out = Output::default();
     let mut show = show::State::default();
-    let mut kept: std::collections::HashMap<
-        (
-            std::mem::Discriminant<crate::evidence::EventKind>,
-            Option<IpAddr>,
-        ),
-        usize,
-    > = Default::default();
+    let mut kept = Kept::default();
     let mut buf = Vec::new();
     let mut no = 0u32;
     let mut fresh = Vec::new();
@@ -148,18 +145,22 @@ pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
     out
 }
 
-fn keep(
-    out: &mut Output,
-    kept: &mut std::collections::HashMap<
-        (
-            std::mem::Discriminant<crate::evidence::EventKind>,
-            Option<IpAddr>,
-        ),
-        usize,
-    >,
-    fresh: &mut Vec<Event>,
-) {
+/// How many events of each kind about each peer were kept so far.
+type Kept = std::collections::HashMap<
+    (
+        std::mem::Discriminant<crate::evidence::EventKind>,
+        Option<IpAddr>,
+    ),
+    usize,
+>;
+
+fn keep(out: &mut Output, kept: &mut Kept, fresh: &mut Vec<Event>) {
     for e in fresh.drain(..) {
+        // Once the file's budget is spent nothing new is tracked: memory stays bounded.
+        if out.events.len() >= KEEP_PER_FILE {
+            out.dropped += 1;
+            continue;
+        }
         let n = kept
             .entry((std::mem::discriminant(&e.kind), e.peer))
             .or_default();
