@@ -1,5 +1,7 @@
 //! The command-line contract: the embedded case, formats, exit codes, peer naming.
 
+mod common;
+
 use serde_json::Value;
 use std::process::{Command, Output};
 
@@ -44,12 +46,7 @@ fn embedded_case_is_the_books_transform_set_mismatch() {
             .iter()
             .any(|c| c == "crypto ipsec transform-set mjlnet esp-des esp-md5-hmac")
     );
-    let peers: Vec<&str> = r["peers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let peers = common::peer_names(&r);
     assert_eq!(peers, ["Tokyo", "Osaka"]);
     assert!(r["peers"][0]["platform"] == "cisco-ios");
     assert!(!r["next_steps"].as_array().unwrap().is_empty());
@@ -139,12 +136,7 @@ fn peer_name_can_be_forced() {
         &format!("HQ={}", t.display()),
         &format!("BRANCH={}", o.display()),
     ]);
-    let peers: Vec<&str> = r["peers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let peers = common::peer_names(&r);
     assert_eq!(peers, ["HQ", "BRANCH"]);
     std::fs::remove_dir_all(&dir).ok();
 }

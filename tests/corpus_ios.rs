@@ -3,6 +3,8 @@
 //! ios-crypto-ipsec testrig's expected tunnels are not reported as failing in what Batfish
 //! checks (IKE proposal, key, IPsec proposal).
 
+mod common;
+
 use ipsec_doctor::ingest::{self, Input};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -106,12 +108,7 @@ fn batfish_testrig_expected_tunnels_agree_on_phase1_keys_and_transforms() {
         .output()
         .unwrap();
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let peers: Vec<&str> = r["peers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let peers = common::peer_names(&r);
     assert_eq!(peers, ["r1", "r2", "r3"]);
     // Batfish's six edges: r1<->r2 (crypto map), r1->r3 and r2->r3 (r3 answers with a dynamic
     // map), r2<->r3 (Tunnel23). Each needs a compatible IKE proposal, key and IPsec proposal.

@@ -1,6 +1,8 @@
 //! The reference chapter's debug and show examples, the real-world ASA case (seed 000), and
 //! logs mixed with configs: the real binary on each, checking verdict, codes and cited lines.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -234,12 +236,7 @@ fn a_log_joins_the_config_finding_and_makes_it_certain() {
         &o,
         line_of(&o, "crypto ipsec transform-set")
     ));
-    let peers: Vec<&str> = r["peers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let peers = common::peer_names(&r);
     assert_eq!(
         peers.len(),
         2,
