@@ -4,7 +4,7 @@ use ipsec_doctor::{cases, diagnose, ingest, report};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// IPsec VPN troubleshooter: walks the IKE/IPsec flowchart over configs from one or both peers.
+/// IPsec VPN troubleshooter: walks the IKE/IPsec flowchart over the evidence of one or both peers.
 #[derive(Parser)]
 #[command(name = "ipsec-doctor", version)]
 struct Cli {
@@ -14,8 +14,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Diagnose a tunnel from evidence files or folders (configs; later logs, show outputs,
-    /// captures). With no PATH, runs on the embedded Tokyo/Osaka case.
+    /// Diagnose a tunnel from evidence files or folders: configs, debug logs, syslog and show
+    /// outputs, in any mix. With no PATH, runs on the embedded Tokyo/Osaka case.
     Diagnose {
         /// Files or folders, optionally as PEERNAME=PATH to force which peer they describe.
         paths: Vec<String>,
