@@ -200,3 +200,136 @@ fn every_copied_show_output_parses_without_panic() {
     }
     assert!(n >= 10, "{n} show outputs");
 }
+
+fn model(rel: &str) -> ipsec_doctor::model::Device {
+    let p = show(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(cisco_log::looks_like(&text), "{rel} is recognised");
+    cisco_log::parse(&p.display().to_string(), &text)
+        .model
+        .unwrap_or_else(|| panic!("{rel}: no model rebuilt"))
+}
+
+#[test]
+fn ios_show_crypto_map_matches_genieparser() {
+    use ipsec_doctor::model::PolicyKind;
+    let dir = "cisco-ios/genieparser/iosxe/ShowCryptoMap";
+    for n in 1..=3 {
+        let want: Value = serde_json::from_str(
+            &std::fs::read_to_string(show(&format!("{dir}/golden_output_{n}_expected.json")))
+                .unwrap(),
+        )
+        .unwrap();
+        let isakmp = want.to_string().contains("ipsec-isakmp");
+        let dev = model(&format!("{dir}/golden_output_{n}_output.txt"));
+        assert!(dev.known.crypto_maps, "{n}");
+        if !isakmp {
+            continue;
+        }
+        for fam in ["ipv4", "ipv6"] {
+            let Some(maps) = want[fam]["crypto_map_tag"].as_object() else {
+                continue;
+            };
+            for (tag, m) in maps {
+                if m["ipsec"] != "ipsec-isakmp" {
+                    continue;
+                }
+                let seq = m["sequence_number"].as_u64().unwrap() as u32;
+                let pol = dev
+                    .policies
+                    .iter()
+                    .find(|p| matches!(&p.kind, PolicyKind::CryptoMap { map, seq: s } if map.eq_ignore_ascii_case(tag) && *s == seq))
+                    .unwrap_or_else(|| panic!("{n}: map {tag} {seq} not in {:?}", dev.policies.iter().map(|p| p.label()).collect::<Vec<_>>()));
+                let peers: Vec<String> = pol.peers.iter().map(|(a, _)| a.to_string()).collect();
+                let want_peers: Vec<String> = m["peer"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.as_str().unwrap().to_string())
+                    .collect();
+                assert_eq!(peers, want_peers, "{n}: {tag} peers");
+                if let Some(acl) = m["extended_ip_access_list"].as_str() {
+                    assert_eq!(
+                        pol.selector_source.as_ref().map(|(a, _)| a.as_str()),
+                        Some(acl),
+                        "{n}: {tag} ACL"
+                    );
+                }
+                for (ts, transforms) in m["transform_sets"].as_object().unwrap() {
+                    let p = pol
+                        .proposals
+                        .iter()
+                        .find(|p| p.name == *ts)
+                        .unwrap_or_else(|| panic!("{n}: {tag}: transform set {ts} not resolved"));
+                    let text: Vec<&str> = transforms
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter_map(|t| t.as_str())
+                        .collect();
+                    assert!(
+                        p.loc.text.split_whitespace().any(|w| w == text[0]),
+                        "{n}: {ts}: {text:?} vs {}",
+                        p.loc.text
+                    );
+                    assert!(p.uses_esp(), "{n}: {ts} uses ESP");
+                }
+                if let Some(ifs) = m["interfaces_crypto_map"]["interfaces"].as_array() {
+                    for i in ifs {
+                        let i = i.as_str().unwrap();
+                        let iface = dev.interface(i).unwrap_or_else(|| panic!("{n}: {i}"));
+                        assert_eq!(
+                            iface
+                                .crypto_map
+                                .as_ref()
+                                .map(|(m, _)| m.to_ascii_lowercase()),
+                            Some(tag.to_ascii_lowercase()),
+                            "{n}: {i}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn ios_show_crypto_session_and_ikev2_sa_states_match_genieparser() {
+    let states = |rel: &str| -> Vec<(String, String)> {
+        events(rel)
+            .into_iter()
+            .filter_map(|k| match k {
+                EventKind::SaState { state, .. } => Some(state),
+                _ => None,
+            })
+            .map(|s| (s, String::new()))
+            .collect()
+    };
+    let dir = "cisco-ios/genieparser/ios/ShowCryptoSession";
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(show(&format!("{dir}/golden_output_expected.json"))).unwrap(),
+    )
+    .unwrap();
+    let want_states: Vec<String> = want["interface"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|i| i["session_status"].as_str().unwrap().to_string())
+        .collect();
+    let got: Vec<String> = states(&format!("{dir}/golden_output_output.txt"))
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(got, want_states);
+    let dir = "cisco-ios/genieparser/iosxe/ShowCryptoIkev2Sa";
+    let want: Value = serde_json::from_str(
+        &std::fs::read_to_string(show(&format!("{dir}/golden_output_expected.json"))).unwrap(),
+    )
+    .unwrap();
+    let text = want.to_string();
+    let got = states(&format!("{dir}/golden_output_output.txt"));
+    assert!(!got.is_empty());
+    for (s, _) in got {
+        assert!(text.contains(&format!("\"{s}\"")), "{s} in {text}");
+    }
+}

@@ -49,6 +49,7 @@ impl Advisor for CiscoAsa {
             Probe::ShowInterface { name } => vec![format!("show interface {name}")],
             Probe::ShowAcl { name } => vec![format!("show access-list {name}")],
             Probe::ShowClock => vec!["show clock".into()],
+            Probe::ShowRunningConfig => vec!["show running-config".into()],
             Probe::ShowCertificates => vec!["show crypto ca certificates".into()],
             Probe::ClearSas { peer } => vec![format!("clear crypto isakmp {peer}")],
             Probe::Capture { local, peer } => {

@@ -183,8 +183,8 @@ fn point_to_point(name: &str) -> bool {
         .any(|p| l.starts_with(p))
 }
 
-fn shown(loc: &Loc, style: &Style) -> String {
-    loc.shown(style.show_secrets).trim().to_string()
+fn statement(loc: &Loc, style: &Style) -> String {
+    loc.as_statement(style.show_secrets).trim().to_string()
 }
 
 /// The sequence number that places a new entry just before `before`: between it and the
@@ -242,7 +242,7 @@ impl CiscoIos {
                 } else {
                     let mut v = vec![format!("ip access-list extended {acl}")];
                     for o in old {
-                        let text = shown(o, style);
+                        let text = statement(o, style);
                         let body = text
                             .strip_prefix(&format!("access-list {acl} "))
                             .unwrap_or(&text);
@@ -280,13 +280,13 @@ impl CiscoIos {
                     Some(k) => {
                         v.push(format!("crypto keyring {k}"));
                         if let Some(o) = old {
-                            v.push(format!(" no {}", shown(o, style)));
+                            v.push(format!(" no {}", statement(o, style)));
                         }
                         v.push(format!(" pre-shared-key address {peer} key {key}"));
                     }
                     None => {
                         if let Some(o) = old {
-                            v.push(format!("no {}", shown(o, style)));
+                            v.push(format!("no {}", statement(o, style)));
                         }
                         v.push(format!("crypto isakmp key {key} address {peer}"));
                     }
@@ -432,6 +432,7 @@ impl Advisor for CiscoIos {
             Probe::ShowAcl { name } => vec![format!("show ip access-lists {name}")],
             Probe::ShowIdentity { name } => vec![format!("show crypto identity {name}")],
             Probe::ShowClock => vec!["show clock".into()],
+            Probe::ShowRunningConfig => vec!["show running-config".into()],
             Probe::ShowCertificates => vec![
                 "show crypto key mypubkey rsa".into(),
                 "show crypto pki certificates".into(),

@@ -32,6 +32,7 @@ impl Advisor for Generic {
             Probe::ShowAcl { name } => format!("show filter {name} with hit counters"),
             Probe::ShowIdentity { name } => format!("show identity list {name}"),
             Probe::ShowClock => "show the clock".into(),
+            Probe::ShowRunningConfig => "show the running configuration".into(),
             Probe::ShowCertificates => "list the certificates and their validity".into(),
             Probe::ClearSas { peer } => format!("clear the SAs with {peer}"),
             Probe::Capture { peer, .. } => format!(

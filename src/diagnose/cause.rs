@@ -74,6 +74,7 @@ causes! {
     CryptoAclAny = "crypto-acl-any", Traffic;
     LifetimeMismatch = "lifetime-mismatch", Phase1;
     PeerNotInEvidence = "peer-not-in-evidence", none;
+    EvidenceContradiction = "evidence-contradiction", none;
 }
 
 impl fmt::Display for Cause {

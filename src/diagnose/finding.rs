@@ -151,6 +151,8 @@ pub enum Probe {
         name: String,
     },
     ShowClock,
+    /// The running configuration, when a saved one contradicts the device's own output.
+    ShowRunningConfig,
     ShowCertificates,
     ClearSas {
         peer: IpAddr,

@@ -3,7 +3,10 @@
 //! implies about the cause may still be an inference (likely).
 
 use super::cause::{Cause, Step};
-use super::finding::{Finding, Probe, Severity};
+use super::finding::{Finding, Probe, Remedy, Severity};
+
+/// How to fix a clock on IOS: set it now, and keep it with NTP.
+const CLOCK_FIX: &str = "set the clock (exec: `clock set hh:mm:ss day month year`) and keep it right with NTP (`ntp server <address>`)";
 use crate::evidence::{Direction, Event, EventKind, Rejected};
 use crate::model::Device;
 use std::net::IpAddr;
@@ -190,15 +193,40 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 ),
             );
         }
-        let got_reply = s.any(|k| {
-            matches!(
-                k,
-                EventKind::IkeMessage {
-                    direction: Direction::Received,
-                    ..
-                }
+        // IKEv2: the responder's NO_PROPOSAL_CHOSEN to IKE_SA_INIT, seen from the initiator. A
+        // notify whose exchange the line does not tell (ASA 750003) counts while no IKE SA came
+        // up: after one, only a child SA can still be refused.
+        let ike_up = s.any(|k| matches!(k, EventKind::PhaseComplete { .. }));
+        let v2_refused = s.locs(|k| matches!(k, EventKind::Notify { name, phase, direction: Direction::Received } if name == "NO_PROPOSAL_CHOSEN" && (*phase == Some(1) || (phase.is_none() && !ike_up))));
+        if !no_key
+            && !v2_refused.is_empty()
+            && !s.any(|k| matches!(k, EventKind::NoProposalAccepted { phase: 1 }))
+        {
+            let mut f = Finding::new(
+                Cause::IkeProposalMismatch,
+                d,
+                format!("{other} answered {d}'s IKE_SA_INIT with NO_PROPOSAL_CHOSEN: none of {d}'s IKEv2 proposals (encryption, integrity, PRF, DH group) matches a policy of {other}."),
             )
-        });
+            .evidence(v2_refused.iter().copied())
+            .check(d, "compare the proposals on both sides", vec![Probe::ShowIkePolicies])
+            .check(&other, "the responder logs what it received and what it expected", vec![Probe::DebugIke]);
+            if s.any(|k| matches!(k, EventKind::Notify { name, phase: Some(1), direction: Direction::Received } if name == "NO_PROPOSAL_CHOSEN")) {
+                f = f.certain();
+            }
+            push(f);
+        }
+        // An SA that came up heard its peer, even when the lines of its messages are not here
+        // (syslog only): later retransmissions are a peer gone silent, not IKE never answered.
+        let got_reply = ike_up
+            || s.any(|k| {
+                matches!(
+                    k,
+                    EventKind::IkeMessage {
+                        direction: Direction::Received,
+                        ..
+                    }
+                )
+            });
         let sent_mm5 = s.any(|k| matches!(k, EventKind::StateChange { to, .. } if to == "IKE_I_MM5"))
             || s.any(|k| matches!(k, EventKind::IkeMessage { direction: Direction::Sent, state: Some(st), .. } if st == "MM_KEY_EXCH"));
         if sent_mm5
@@ -216,17 +244,65 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 .check(&other, "the responder logs the failure", vec![Probe::DebugIke]),
             );
         }
-        if s.any(|k| matches!(k, EventKind::CertInvalid)) {
-            push(
-                Finding::new(
-                    Cause::CertInvalid,
-                    d,
-                    format!("{d} rejected the certificate {other} sent (IKMP_INVAL_CERT): it is expired, not yet valid against {d}'s clock, revoked, or from a CA {d} does not trust."),
+        // IKEv2 says it outright; each side may hold its own key for the other, so the summary
+        // names which one failed to verify.
+        let auth_refused = s.locs(
+            |k| matches!(k, EventKind::Notify { name, .. } if name == "AUTHENTICATION_FAILED"),
+        );
+        if !no_key && !auth_refused.is_empty() && !ike_up {
+            let ours = s.any(|k| matches!(k, EventKind::Notify { name, direction: Direction::Sent, .. } if name == "AUTHENTICATION_FAILED"));
+            let summary = if ours {
+                format!(
+                    "{d} could not verify the authentication data {other} sent (AUTHENTICATION_FAILED): with pre-shared keys, the key {d} holds for {other} differs from the one {other} uses."
                 )
-                .certain()
-                .evidence(s.locs(|k| matches!(k, EventKind::CertInvalid)))
-                .check(d, "compare the clock with the certificate's validity", vec![Probe::ShowClock, Probe::ShowCertificates])
-                .check(&other, "see the certificate it sends", vec![Probe::ShowCertificates, Probe::ShowClock]),
+            } else {
+                format!(
+                    "{other} could not verify the authentication data {d} sent and answered AUTHENTICATION_FAILED: with pre-shared keys, the key {d} uses differs from the one {other} holds for it."
+                )
+            };
+            push(
+                Finding::new(Cause::PskMismatch, d, summary)
+                    .evidence(auth_refused.iter().copied())
+                    .check(d, "compare the keys (the values are never shown by ipsec-doctor)", vec![Probe::ShowKeys])
+                    .check(&other, "compare the keys; with certificates, see the identity and certificate it expects", vec![Probe::ShowKeys, Probe::DebugIke]),
+            );
+        }
+        if s.any(|k| matches!(k, EventKind::CertInvalid)) {
+            let dev = devices.iter().find(|x| x.name == d);
+            let why = dev.and_then(|x| super::clock::judge(x, devices));
+            let mut f = Finding::new(
+                Cause::CertInvalid,
+                d,
+                format!("{d} rejected the certificate {other} sent (IKMP_INVAL_CERT): it is expired, not yet valid against {d}'s clock, revoked, or from a CA {d} does not trust."),
+            )
+            .certain()
+            .evidence(s.locs(|k| matches!(k, EventKind::CertInvalid)));
+            if let Some(v) = why {
+                f.summary = format!(
+                    "{d} rejected the certificate {other} sent (IKMP_INVAL_CERT). {}",
+                    v.summary
+                );
+                f = f.evidence(&v.evidence);
+                if let Some(w) = v.wrong_clock.or(Some(d.to_string())) {
+                    f = f.fix(
+                        &w,
+                        vec![Remedy::Text {
+                            text: CLOCK_FIX.into(),
+                        }],
+                    );
+                }
+            }
+            push(
+                f.check(
+                    d,
+                    "compare the clock with the certificate's validity",
+                    vec![Probe::ShowClock, Probe::ShowCertificates],
+                )
+                .check(
+                    &other,
+                    "see the certificate it sends",
+                    vec![Probe::ShowCertificates, Probe::ShowClock],
+                ),
             );
         }
         if s.any(|k| matches!(k, EventKind::QuickModeBadCert)) {
@@ -256,7 +332,29 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 .check(&other, "compare the crypto ACLs", vec![Probe::ShowPolicies]),
             );
         }
-        let qm_refused = s.locs(|k| matches!(k, EventKind::Notify { name, phase: Some(2), direction: Direction::Received } if name == "PROPOSAL_NOT_CHOSEN"));
+        // IKEv2: the responder's TS_UNACCEPTABLE, seen from the initiator.
+        let ts_refused = s.locs(|k| matches!(k, EventKind::Notify { name, direction: Direction::Received, .. } if name == "TS_UNACCEPTABLE"));
+        if !ts_refused.is_empty() && !s.any(|k| matches!(k, EventKind::SelectorsRejected)) {
+            push(
+                Finding::new(
+                    Cause::CryptoAclAsymmetric,
+                    d,
+                    format!("{other} refused the traffic selectors {d} proposed (TS_UNACCEPTABLE): no crypto ACL of {other} matches them, so the crypto ACLs are not mirror images."),
+                )
+                .certain()
+                .step(Step::Phase2)
+                .evidence(ts_refused.iter().copied())
+                .check(d, "compare the crypto ACLs", vec![Probe::ShowPolicies])
+                .check(&other, "compare the crypto ACLs", vec![Probe::ShowPolicies]),
+            );
+        }
+        let qm_refused = s.locs(|k| matches!(k, EventKind::Notify { name, phase: Some(2), direction: Direction::Received } if name == "PROPOSAL_NOT_CHOSEN" || name == "NO_PROPOSAL_CHOSEN"));
+        // IKEv2 spells the notify differently and refuses a child SA, not a quick mode.
+        let (request, notify) = if s.any(|k| matches!(k, EventKind::Notify { name, phase: Some(2), direction: Direction::Received } if name == "NO_PROPOSAL_CHOSEN")) {
+            ("child SA request", "NO_PROPOSAL_CHOSEN")
+        } else {
+            ("quick mode", "PROPOSAL_NOT_CHOSEN")
+        };
         if !qm_refused.is_empty() {
             // The configs, when both are here, say which of the possible causes it is.
             let decided = known.iter().find(|f| {
@@ -270,7 +368,7 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                     Finding::new(
                         k.code,
                         d,
-                        format!("{other} answered {d}'s quick mode with PROPOSAL_NOT_CHOSEN."),
+                        format!("{other} answered {d}'s {request} with {notify}."),
                     )
                     .certain()
                     .step(Step::Phase2)
@@ -281,7 +379,7 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                         Finding::new(
                             Cause::TransformSetMismatch,
                             d,
-                            format!("{other} answered {d}'s quick mode with PROPOSAL_NOT_CHOSEN: the transform sets differ, or the crypto ACLs are not mirror images, or PFS is required on one side only (which one shows in {other}'s debug or in both configs)."),
+                            format!("{other} answered {d}'s {request} with {notify}: the transform sets differ, or the crypto ACLs are not mirror images, or PFS is required on one side only (which one shows in {other}'s debug or in both configs)."),
                         )
                         .certain()
                         .evidence(qm_refused.iter().copied())
@@ -292,7 +390,7 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                         Finding::new(
                             Cause::CryptoAclAsymmetric,
                             d,
-                            format!("The same PROPOSAL_NOT_CHOSEN from {other} is also what non-mirrored crypto ACLs produce; if the transform sets agree, compare the ACLs."),
+                            format!("The same {notify} from {other} is also what non-mirrored crypto ACLs produce; if the transform sets agree, compare the ACLs."),
                         )
                         .severity(Severity::Warning)
                         .step(Step::Phase2)

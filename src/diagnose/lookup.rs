@@ -180,12 +180,17 @@ pub fn inside_nets(dev: &Device, outside: &[&Interface]) -> Vec<IpNet> {
         if r.prefix.prefix_len() == 0 {
             continue;
         }
+        // A connected route may name an interface the evidence shows no more of
+        // (`show ip route` alone): its name is enough to tell inside from outside.
         let exit = match (&r.interface, r.next_hop) {
-            (Some(n), _) => dev.interface(n),
-            (None, Some(nh)) => dev.route_to(nh).and_then(|l| l.exit),
+            (Some(n), _) => Some(n.as_str()),
+            (None, Some(nh)) => dev
+                .route_to(nh)
+                .and_then(|l| l.exit)
+                .map(|e| e.name.as_str()),
             _ => None,
         };
-        if exit.is_some_and(|e| !is_out(e)) {
+        if exit.is_some_and(|e| !outside.iter().any(|o| o.name.eq_ignore_ascii_case(e))) {
             nets.push(r.prefix);
         }
     }

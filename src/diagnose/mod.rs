@@ -4,6 +4,7 @@
 //! reaches the responder → proposal accepted → authenticated), phase 2, then traffic.
 
 pub mod cause;
+mod clock;
 pub mod finding;
 mod logs;
 mod lookup;
@@ -51,9 +52,16 @@ pub fn diagnose(case: &Case) -> Diagnosis {
         let mut out = Vec::new();
         phase1::initiated(&leg, &mut out);
         traffic::acl_any(&leg, &mut out);
+        let ka = leg.a.known;
         match leg.b {
             None => {
-                phase1::initiator_credentials(&leg, uses_psk(leg.a), &mut out);
+                if ka.keys {
+                    let psk = uses_psk(leg.a) || !ka.ike_policies;
+                    phase1::initiator_credentials(&leg, psk, &mut out);
+                    if !ka.ike_policies {
+                        unsure_of_auth(&mut out, &leg.a.name);
+                    }
+                }
                 out.push(
                     Finding::new(
                         Cause::PeerNotInEvidence,
@@ -97,19 +105,38 @@ pub fn diagnose(case: &Case) -> Diagnosis {
                         .check(&b.name, "IOS says so in both places", vec![Probe::ShowIkeSa, Probe::DebugIke]),
                     );
                 }
+                // Each check reads only parts of the model both sides' evidence describes:
+                // a show command of one part says nothing about the others.
+                let kb = b.known;
                 phase1::reaches(&leg, &mut out);
-                phase1::route_back(&leg, &mut out);
-                let agreed = phase1::proposals(&leg, &mut out);
+                if kb.routes {
+                    phase1::route_back(&leg, &mut out);
+                }
+                let agreed = if ka.ike_policies && kb.ike_policies {
+                    phase1::proposals(&leg, &mut out)
+                } else {
+                    None
+                };
                 let psk = match &agreed {
                     Some(ag) => ag.resp.auth == Some(AuthMethod::PreShared),
-                    None => uses_psk(leg.a),
+                    None => uses_psk(leg.a) || !ka.ike_policies,
                 };
-                phase1::initiator_credentials(&leg, psk, &mut out);
-                if let Some(ag) = &agreed {
+                if ka.keys {
+                    phase1::initiator_credentials(&leg, psk, &mut out);
+                    if !ka.ike_policies {
+                        unsure_of_auth(&mut out, &leg.a.name);
+                    }
+                }
+                if let (Some(ag), true) = (&agreed, ka.keys && kb.keys) {
                     phase1::authenticate(&leg, ag, &mut out);
                 }
                 let reversed = out.iter().any(|f| f.code == Cause::CryptoAclReversed);
-                if let Some(chosen) = phase2::negotiate(&leg, reversed, &mut out) {
+                let chosen = if kb.crypto_maps {
+                    phase2::negotiate(&leg, reversed, &mut out)
+                } else {
+                    None
+                };
+                if let Some(chosen) = chosen {
                     phase2::lifetimes(&leg, &chosen, &mut out);
                     traffic::crosses(&leg, &chosen, &mut out);
                 }
@@ -149,6 +176,11 @@ pub fn diagnose(case: &Case) -> Diagnosis {
             merge(&mut all, f);
         }
     }
+    for d in &case.devices {
+        for c in &d.contradictions {
+            all.push(contradiction(&d.name, c));
+        }
+    }
     for f in logs::findings(&case.devices, &case.events, &all) {
         merge_evidence(&mut all, f);
     }
@@ -159,7 +191,7 @@ pub fn diagnose(case: &Case) -> Diagnosis {
         crate::evidence::EventKind::SaState { state, .. } => {
             matches!(
                 state.as_str(),
-                "QM_IDLE" | "MM_ACTIVE" | "AM_ACTIVE" | "READY"
+                "QM_IDLE" | "MM_ACTIVE" | "AM_ACTIVE" | "READY" | "UP-ACTIVE"
             )
         }
         crate::evidence::EventKind::Counters { encaps, decaps, .. } => *encaps > 0 && *decaps > 0,
@@ -169,6 +201,36 @@ pub fn diagnose(case: &Case) -> Diagnosis {
         findings: all,
         directions,
         up_seen,
+    }
+}
+
+/// A configuration and the device's own show output disagree: the diagnosis went on with the
+/// configuration, and the user must know it may not be what runs.
+fn contradiction(dev: &str, c: &crate::model::contradict::Contradiction) -> Finding {
+    Finding::new(
+        Cause::EvidenceContradiction,
+        dev,
+        format!(
+            "{dev}'s configuration and its show output disagree on {}: the configuration says {}, the device shows {}. The diagnosis uses the configuration; if the show output is the newer, the configuration given is not the running one.",
+            c.subject, c.config.0, c.shown.0
+        ),
+    )
+    .severity(Severity::Warning)
+    .evidence([&c.config.1, &c.shown.1])
+    .check(dev, "collect the running configuration again", vec![Probe::ShowRunningConfig])
+}
+
+/// Without the IKE policies a missing key is a fault only if the peers authenticate with
+/// pre-shared keys, which the evidence does not show.
+fn unsure_of_auth(out: &mut [Finding], dev: &str) {
+    for f in out
+        .iter_mut()
+        .filter(|f| f.code == Cause::NoPskForPeer && f.peer.as_deref() == Some(dev))
+    {
+        f.confidence = Confidence::Likely;
+        f.summary.push_str(
+            " (This assumes pre-shared-key authentication: the IKE policies were not in the evidence.)",
+        );
     }
 }
 

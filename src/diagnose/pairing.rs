@@ -111,10 +111,20 @@ pub fn legs(devs: &[Device]) -> Vec<Leg<'_>> {
                             .filter(|(bi, b)| *bi != ai && points_at(b, a))
                             .map(|(bi, _)| bi)
                             .collect();
+                        // Only a peer whose addresses are all known can be said not to own one.
                         let unused = back.len() == 1
+                            && devs[back[0]].known.interfaces
                             && !pol.peers.iter().any(|(x, _)| devs[back[0]].owns(*x));
+                        // Two peers, one of whose addresses the evidence does not show (show
+                        // commands only): the one pointing at the other is the peer meant.
+                        let unseen = back.len() == 1
+                            && devs.len() == 2
+                            && devs[back[0]].addresses().next().is_none()
+                            && !devs[back[0]].known.interfaces;
                         if unused && devs.len() == 2 {
                             (Some(back[0]), true, false)
+                        } else if unseen {
+                            (Some(back[0]), false, false)
                         } else {
                             (None, false, false)
                         }
@@ -135,6 +145,19 @@ pub fn legs(devs: &[Device]) -> Vec<Leg<'_>> {
                         .find(|(owner, _)| *owner == bi)
                         .map(|(_, y)| *y)
                 });
+                // An initiator whose addresses the evidence does not show is where the
+                // responder's only unowned peer address points.
+                let a_guess = b.filter(|_| a.addresses().next().is_none()).and_then(|b| {
+                    let mut v: Vec<IpAddr> = b
+                        .policies
+                        .iter()
+                        .flat_map(|p| p.peers.iter().map(|(x, _)| *x))
+                        .filter(|x| !owners.contains_key(x))
+                        .collect();
+                    v.sort();
+                    v.dedup();
+                    (v.len() == 1).then(|| v[0])
+                });
                 out.push(Leg {
                     a,
                     pol,
@@ -144,7 +167,7 @@ pub fn legs(devs: &[Device]) -> Vec<Leg<'_>> {
                     wrong_address: wrong,
                     b_real,
                     a_src,
-                    a_seen: alias.or(a_src),
+                    a_seen: alias.or(a_src).or(a_guess),
                     nat: alias.is_some() || nat_b,
                 });
             }

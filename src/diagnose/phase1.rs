@@ -89,12 +89,20 @@ fn map_and_route(leg: &Leg<'_>, reversed: bool, out: &mut Vec<Finding>) {
     }
     // The map sits on an interface that holds the protected LAN: the inside interface.
     let local_src: Vec<_> = pol.protected().map(|r| r.flow.src).collect();
+    let holds_lan = |n: &IpNet| {
+        local_src
+            .iter()
+            .any(|s| !s.is_any() && s.contains(n.addr()))
+    };
     let inside_map = applied.iter().find(|i| {
-        i.addresses.iter().any(|n| {
-            local_src
-                .iter()
-                .any(|s| !s.is_any() && s.contains(n.addr()))
-        })
+        i.addresses.iter().any(holds_lan)
+            || a.routes.iter().any(|r| {
+                r.next_hop.is_none()
+                    && r.interface
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&i.name))
+                    && holds_lan(&r.prefix)
+            })
     });
     if let (Some(inside), false) = (inside_map, exit_ok) {
         let to = exit.map(|e| e.name.clone());
@@ -126,6 +134,10 @@ fn map_and_route(leg: &Leg<'_>, reversed: bool, out: &mut Vec<Finding>) {
         return;
     }
     let wan = applied.first().copied();
+    // Without the routing table (show output of other commands only) absence proves nothing.
+    if !a.known.routes {
+        return;
+    }
     if route.is_none() || !exit_ok {
         let mut ev = vec![leg.target_loc.clone()];
         if let Some(r) = route.as_ref()

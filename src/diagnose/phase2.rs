@@ -170,11 +170,13 @@ pub fn negotiate<'a>(
             }
         }
     }
-    if transform.is_none() {
+    if transform.is_none() && a.known.transforms && b.known.transforms {
         transform_mismatch(leg, resp, out);
     }
     pfs(leg, resp, out);
-    identity(leg, resp, out);
+    if b.known.identities {
+        identity(leg, resp, out);
+    }
     Some(Chosen {
         resp,
         transform,

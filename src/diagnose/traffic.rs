@@ -154,6 +154,9 @@ fn protected_route(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
     let (a, Some(b)) = (leg.a, leg.b) else {
         return;
     };
+    if !b.known.routes {
+        return;
+    }
     let bif = b_interface(leg);
     for rule in &chosen.flows {
         let Some(d) = rule.flow.dst.sample() else {

@@ -267,4 +267,62 @@ pub(crate) static ENTRIES: &[Entry] = &[
             "captures at both ends for fragmented IKE packets",
         ],
     },
+    Entry {
+        names: &["READY"],
+        kind: "IKEv2 SA status (show crypto ikev2 sa)",
+        meaning: "The IKEv2 SA is established (IKE_SA_INIT and IKE_AUTH completed). If traffic still does not pass, look at the child SAs (show crypto ipsec sa).",
+        step: P2,
+        causes: &[CryptoAclAsymmetric, EspBlocked],
+        check: &["show crypto ipsec sa peer <peer>: encaps/decaps on both ends"],
+    },
+    Entry {
+        names: &["IN-NEG"],
+        kind: "IKEv2 SA status (show crypto ikev2 sa)",
+        meaning: "IKE_SA_INIT or IKE_AUTH is in progress and has not completed. A status that stays IN-NEG means the peer does not answer or rejects the proposal or the authentication.",
+        step: P1,
+        causes: &[IkeBlocked, IkeProposalMismatch, PskMismatch],
+        check: &[
+            "debug crypto ikev2 (look for NO_PROPOSAL_CHOSEN, AUTHENTICATION_FAILED, retransmissions)",
+        ],
+    },
+    Entry {
+        names: &["UP-ACTIVE"],
+        kind: "crypto session status (show crypto session)",
+        meaning: "IKE SA and IPsec SAs are up and carrying traffic.",
+        step: None,
+        causes: &[],
+        check: &[
+            "if traffic still fails, compare encaps/decaps on both ends (show crypto ipsec sa)",
+        ],
+    },
+    Entry {
+        names: &["UP-IDLE"],
+        kind: "crypto session status (show crypto session)",
+        meaning: "The IKE SA is up but no IPsec SA is: phase 2 never completed, or no traffic has matched the crypto ACL yet.",
+        step: P2,
+        causes: &[TransformSetMismatch, CryptoAclAsymmetric],
+        check: &[
+            "send traffic that matches the crypto ACL",
+            "debug crypto ipsec / debug crypto isakmp for the quick mode",
+        ],
+    },
+    Entry {
+        names: &["UP-NO-IKE"],
+        kind: "crypto session status (show crypto session)",
+        meaning: "IPsec SAs are up without an IKE SA (it expired or was cleared); rekeying will need a new phase 1.",
+        step: None,
+        causes: &[],
+        check: &["normal between rekeys; if rekey fails, debug crypto isakmp at the next phase 1"],
+    },
+    Entry {
+        names: &["DOWN-NEGOTIATING", "DOWN"],
+        kind: "crypto session status (show crypto session)",
+        meaning: "No IKE SA: negotiation is in progress (DOWN-NEGOTIATING) or not even started (DOWN).",
+        step: P1,
+        causes: &[IkeBlocked, IpUnreachable, IkeProposalMismatch, NoPskForPeer],
+        check: &[
+            "show crypto isakmp sa / show crypto ikev2 sa for the phase 1 state",
+            "debug crypto isakmp",
+        ],
+    },
 ];

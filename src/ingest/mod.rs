@@ -218,9 +218,16 @@ pub fn parse(inputs: &[Input]) -> Case {
                 } else {
                     crate::model::Platform::CiscoIos
                 };
-                let mut stub = Device::new(&name, platform);
-                stub.source_files.push(inp.path.clone());
-                merge(&mut case.devices, stub);
+                // Show commands that describe configuration give a partial model; logs alone
+                // give an empty one, so the peer still exists for the engine.
+                let mut dev = o.model.take().unwrap_or_else(|| {
+                    let mut d = Device::new(&name, platform);
+                    d.source_files.push(inp.path.clone());
+                    d
+                });
+                dev.name = name.clone();
+                dev.platform = platform;
+                merge(&mut case.devices, dev);
                 let name = Some(name);
                 for e in &mut o.events {
                     e.device = name.clone();

@@ -4,6 +4,7 @@ use super::ike::{
     IdentityKind, IdentityList, IkeProfile, IkeProposal, IkeVersion, PreSharedKey, Trustpoint,
 };
 use super::ipsec::{IpsecProposal, TunnelPolicy};
+use super::known::{Certificate, Clock, Known};
 use super::net::{Acl, Interface, NatRule, Route};
 use super::source::Loc;
 use serde::Serialize;
@@ -56,6 +57,12 @@ pub struct Device {
     pub dynamic_routing: Option<Loc>,
     /// Lines the parser did not model; reported with --verbose, never silently dropped.
     pub skipped: Vec<Loc>,
+    /// The parts of this model the evidence describes (all of them for a configuration).
+    pub known: Known,
+    pub clock: Option<Clock>,
+    pub certificates: Vec<Certificate>,
+    /// Where this device's configuration and its own show output disagree.
+    pub contradictions: Vec<super::contradict::Contradiction>,
 }
 
 impl Device {
@@ -81,11 +88,70 @@ impl Device {
             nat: Vec::new(),
             dynamic_routing: None,
             skipped: Vec::new(),
+            known: Known::default(),
+            clock: None,
+            certificates: Vec::new(),
+            contradictions: Vec::new(),
         }
     }
 
     /// Adds what another source (a second file of the same host) says about this device.
-    pub fn absorb(&mut self, d: Device) {
+    pub fn absorb(&mut self, mut d: Device) {
+        // A configuration is the base whatever order the files came in: what show output
+        // adds to it is only what the configuration does not describe.
+        if d.known.is_complete() && !self.known.is_complete() {
+            std::mem::swap(self, &mut d);
+        }
+        // A configuration describes its parts whole: what show output says of them again is
+        // dropped. Between show outputs, an item already seen (same name) is not added twice.
+        let full = self.known.is_complete();
+        self.known = self.known.union(d.known);
+        if full {
+            let found = super::contradict::between(self, &d);
+            self.contradictions.extend(found);
+            d.ike_proposals.clear();
+            d.psks.clear();
+            d.policies.clear();
+            d.proposals.clear();
+            d.acls.clear();
+            d.routes.clear();
+            d.identity_lists.clear();
+        } else {
+            d.ike_proposals
+                .retain(|p| !self.ike_proposals.iter().any(|x| x.priority == p.priority));
+            d.psks.retain(|k| {
+                !self
+                    .psks
+                    .iter()
+                    .any(|x| x.peer == k.peer && x.keyring == k.keyring)
+            });
+            d.policies
+                .retain(|p| !self.policies.iter().any(|x| x.label() == p.label()));
+            d.proposals
+                .retain(|p| !self.proposals.iter().any(|x| x.name == p.name));
+            d.acls
+                .retain(|a| !self.acls.iter().any(|x| x.name == a.name));
+            d.routes.retain(|r| {
+                !self
+                    .routes
+                    .iter()
+                    .any(|x| x.prefix == r.prefix && x.next_hop == r.next_hop)
+            });
+            d.identity_lists
+                .retain(|l| !self.identity_lists.iter().any(|x| x.name == l.name));
+        }
+        self.clock = self.clock.take().or(d.clock.take());
+        self.certificates.append(&mut d.certificates);
+        for i in std::mem::take(&mut d.interfaces) {
+            match self
+                .interfaces
+                .iter_mut()
+                .find(|x| x.name.eq_ignore_ascii_case(&i.name))
+            {
+                Some(x) => x.fill_from(i),
+                None => self.interfaces.push(i),
+            }
+        }
         // A config says more about the platform than a log does.
         if self.policies.is_empty() && !d.policies.is_empty() {
             self.platform = d.platform;
@@ -98,15 +164,30 @@ impl Device {
         self.trustpoints.extend(d.trustpoints);
         self.proposals.extend(d.proposals);
         self.policies.extend(d.policies);
-        self.interfaces.extend(d.interfaces);
         self.routes.extend(d.routes);
         self.acls.extend(d.acls);
         self.nat.extend(d.nat);
         self.skipped.extend(d.skipped);
+        self.resolve_proposals();
         self.ike_disabled = self.ike_disabled.take().or(d.ike_disabled);
         self.dynamic_routing = self.dynamic_routing.take().or(d.dynamic_routing);
         self.domain_name = self.domain_name.take().or(d.domain_name);
         self.has_rsa_keys |= d.has_rsa_keys;
+    }
+
+    /// Transform sets a policy names but its own file did not define (a `show crypto map`
+    /// next to a `show crypto ipsec transform-set`) are found among the merged ones.
+    fn resolve_proposals(&mut self) {
+        for pol in &mut self.policies {
+            let mut still = Vec::new();
+            for (name, loc) in std::mem::take(&mut pol.missing_proposals) {
+                match self.proposals.iter().find(|p| p.name == name) {
+                    Some(p) => pol.proposals.push(p.clone()),
+                    None => still.push((name, loc)),
+                }
+            }
+            pol.missing_proposals = still;
+        }
     }
 
     /// Every address configured on an interface that is not shut down.

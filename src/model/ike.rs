@@ -114,7 +114,7 @@ impl Serialize for SecretFingerprint {
 }
 
 /// Whom a pre-shared key is for.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "value")]
 pub enum PeerMatch {
     Address(AddrSpec),

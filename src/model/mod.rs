@@ -2,9 +2,11 @@
 //! reads only these types.
 
 pub mod algo;
+pub mod contradict;
 pub mod device;
 pub mod ike;
 pub mod ipsec;
+pub mod known;
 pub mod net;
 pub mod route;
 pub mod selector;
@@ -17,6 +19,7 @@ pub use ike::{
     PeerMatch, PreSharedKey, SecretFingerprint,
 };
 pub use ipsec::{EncapMode, IpsecProposal, PolicyKind, SelectorRule, TunnelPolicy};
+pub use known::{Certificate, Clock, Known};
 pub use net::{Acl, AclEntry, Action, Interface, Packet, Route};
 pub use selector::{AddrSpec, Flow, PortRange};
 pub use source::Loc;

@@ -52,6 +52,33 @@ impl Interface {
     pub fn connects(&self, ip: IpAddr) -> bool {
         self.addresses.iter().any(|n| n.contains(&ip))
     }
+
+    /// Completes this interface with what another source says of the same one (a config
+    /// and `show ip interface`, or two show commands): known facts are kept.
+    pub fn fill_from(&mut self, o: Interface) {
+        if self.addresses.is_empty() {
+            self.address_loc = o.address_loc.clone();
+        }
+        // The same address seen as a host (`show crypto ipsec sa`) and with its mask
+        // (`show ip interface`) is one address with that mask.
+        for n in o.addresses {
+            match self.addresses.iter_mut().find(|x| x.addr() == n.addr()) {
+                Some(x) if x.prefix_len() > n.prefix_len() => {
+                    *x = n;
+                    self.address_loc = o.address_loc.clone();
+                }
+                Some(_) => {}
+                None => self.addresses.push(n),
+            }
+        }
+        self.shutdown |= o.shutdown;
+        self.crypto_map = self.crypto_map.take().or(o.crypto_map);
+        self.acl_in = self.acl_in.take().or(o.acl_in);
+        self.acl_out = self.acl_out.take().or(o.acl_out);
+        self.nat_side = self.nat_side.take().or(o.nat_side);
+        self.vrf = self.vrf.take().or(o.vrf);
+        self.tunnel = self.tunnel.take().or(o.tunnel);
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

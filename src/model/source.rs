@@ -15,6 +15,10 @@ pub struct Loc {
     pub text: Arc<str>,
     #[serde(skip)]
     pub secret_text: Option<Arc<str>>,
+    /// For a line of show output that displays configuration: the configuration statement
+    /// it stands for (secret masked, and unmasked), which a fix must negate.
+    #[serde(skip)]
+    pub statement: Option<(Arc<str>, Arc<str>)>,
 }
 
 impl Loc {
@@ -25,6 +29,7 @@ impl Loc {
             packet: None,
             text: Arc::from(text.trim_end()),
             secret_text: None,
+            statement: None,
         }
     }
 
@@ -36,6 +41,7 @@ impl Loc {
             packet: None,
             text: Arc::from(text),
             secret_text: None,
+            statement: None,
         }
     }
 
@@ -43,6 +49,15 @@ impl Loc {
         self.secret_text = Some(Arc::from(raw.trim_end()));
         self.text = Arc::from(redacted.trim_end());
         self
+    }
+
+    /// The configuration statement behind this line: the line itself in a config.
+    pub fn as_statement(&self, show_secrets: bool) -> &str {
+        match (&self.statement, show_secrets) {
+            (Some((_, raw)), true) => raw,
+            (Some((masked, _)), false) => masked,
+            (None, _) => self.shown(show_secrets),
+        }
     }
 
     pub fn shown(&self, show_secrets: bool) -> &str {

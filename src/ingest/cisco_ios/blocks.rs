@@ -5,6 +5,45 @@
 pub struct Line<'a> {
     pub no: u32,
     pub text: &'a str,
+    /// For a statement rebuilt from show output: the output line the user sees as evidence.
+    pub shown: Option<&'a Shown>,
+}
+
+/// A show-output line that a configuration statement was rebuilt from.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub raw: String,
+    /// The line with its secret masked, when it holds one (`show crypto isakmp key`).
+    pub redacted: Option<String>,
+}
+
+/// A configuration statement rebuilt from show output (`show crypto map` → `set peer X`),
+/// indented like a config line when it belongs under the previous top-level one.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub no: u32,
+    pub config: String,
+    pub shown: Shown,
+}
+
+/// Blocks from rebuilt statements, in order.
+pub fn from_statements(stmts: &[Statement]) -> Vec<Block<'_>> {
+    let mut blocks: Vec<Block<'_>> = Vec::new();
+    for s in stmts {
+        let line = Line {
+            no: s.no,
+            text: s.config.trim_start(),
+            shown: Some(&s.shown),
+        };
+        match blocks.last_mut() {
+            Some(b) if s.config.starts_with(' ') => b.children.push(line),
+            _ => blocks.push(Block {
+                head: line,
+                children: Vec::new(),
+            }),
+        }
+    }
+    blocks
 }
 
 impl<'a> Line<'a> {
@@ -76,7 +115,11 @@ pub fn split(text: &str) -> (Vec<Block<'_>>, Option<String>) {
         if is_wrapper(t) {
             continue;
         }
-        let line = Line { no, text: t };
+        let line = Line {
+            no,
+            text: t,
+            shown: None,
+        };
         if (t.starts_with(' ') || t.starts_with('\t'))
             && let Some(b) = blocks.last_mut()
         {
@@ -87,6 +130,7 @@ pub fn split(text: &str) -> (Vec<Block<'_>>, Option<String>) {
             head: Line {
                 no,
                 text: t.trim_start(),
+                shown: None,
             },
             children: Vec::new(),
         });

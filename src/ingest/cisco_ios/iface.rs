@@ -47,6 +47,14 @@ pub fn interface<'a>(cx: &mut Ctx<'a>, b: &Block<'a>) -> bool {
         let ok = match w.as_slice() {
             ["ip", "address", a, m, rest @ ..] => match v4net(a, m) {
                 Some(n) => {
+                    // Stated again (a host address from one show command, the masked one
+                    // from another), an address keeps its widest mask.
+                    if let Some(x) = i.addresses.iter().find(|x| x.addr() == n.addr())
+                        && x.prefix_len() <= n.prefix_len()
+                    {
+                        return true;
+                    }
+                    i.addresses.retain(|x| x.addr() != n.addr());
                     // The primary address goes first: the one IKE uses by default.
                     if rest.contains(&"secondary") {
                         i.addresses.push(n);

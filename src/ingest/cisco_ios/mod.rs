@@ -14,6 +14,7 @@ pub mod secrets;
 
 use crate::model::{Device, Loc, Platform};
 use blocks::{Block, Line};
+pub use blocks::{Shown, Statement};
 use std::sync::Arc;
 
 /// Parser state shared by the per-section readers.
@@ -26,6 +27,15 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn loc(&self, l: &Line<'_>) -> Loc {
+        if let Some(sh) = l.shown {
+            let mut loc = match &sh.redacted {
+                Some(red) => Loc::line(&self.file, l.no, red).with_secret(red, &sh.raw),
+                None => Loc::line(&self.file, l.no, &sh.raw),
+            };
+            let masked = secrets::redact(l.text).unwrap_or_else(|| l.text.to_string());
+            loc.statement = Some((Arc::from(masked.as_str()), Arc::from(l.text)));
+            return loc;
+        }
         let loc = Loc::line(&self.file, l.no, l.text);
         match secrets::redact(l.text) {
             Some(red) => loc.with_secret(&red, l.text),
@@ -90,8 +100,22 @@ pub fn looks_like(text: &str) -> bool {
 }
 
 pub fn parse(path: &str, text: &str) -> Device {
-    let file: Arc<str> = Arc::from(path);
     let (blocks, prompt_host) = blocks::split(text);
+    let mut dev = build(path, &blocks, crate::model::Known::ALL);
+    if dev.name.is_empty() {
+        dev.name = prompt_host.unwrap_or_else(|| file_stem(path));
+    }
+    dev
+}
+
+/// The model of the statements rebuilt from show output, which describe only the parts
+/// `known` names.
+pub fn parse_statements(path: &str, stmts: &[Statement], known: crate::model::Known) -> Device {
+    build(path, &blocks::from_statements(stmts), known)
+}
+
+fn build(path: &str, blocks: &[Block<'_>], known: crate::model::Known) -> Device {
+    let file: Arc<str> = Arc::from(path);
     let mut cx = Ctx {
         file: file.clone(),
         dev: Device::new("", Platform::CiscoIos),
@@ -99,13 +123,11 @@ pub fn parse(path: &str, text: &str) -> Device {
         version: None,
     };
     cx.dev.source_files.push(path.to_string());
-    for b in &blocks {
+    for b in blocks {
         dispatch(&mut cx, b);
     }
     crypto::finish(&mut cx);
-    if cx.dev.name.is_empty() {
-        cx.dev.name = prompt_host.unwrap_or_else(|| file_stem(path));
-    }
+    cx.dev.known = known;
     cx.dev
 }
 

@@ -33,7 +33,7 @@ pub fn fingerprint(kind: Option<&str>, key: &str) -> SecretFingerprint {
     }
 }
 
-const MASK: &str = "<secret hidden>";
+pub const MASK: &str = "<secret hidden>";
 
 /// Returns the line with any secret replaced, or None when the line holds no secret.
 pub fn redact(line: &str) -> Option<String> {

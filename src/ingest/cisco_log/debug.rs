@@ -163,6 +163,10 @@ fn asa(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
 
 /// Events for one line, or None when the line is not debug/syslog output.
 pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
+    // Before `asa`, which would take the ASA's IKEv2 syslog (7500xx) for IKEv1's.
+    if let Some(v) = super::ikev2::line(line, loc) {
+        return Some(v);
+    }
     if let Some(v) = asa(line, loc) {
         return Some(v);
     }

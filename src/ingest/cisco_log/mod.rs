@@ -4,6 +4,8 @@
 //! with or without prompts and timestamps. Every recognised line becomes an [`Event`].
 
 mod debug;
+mod ikev2;
+mod rebuild;
 mod show;
 
 use crate::evidence::Event;
@@ -21,6 +23,8 @@ pub struct Output {
     pub unrecognised: Vec<Loc>,
     /// Repeated events beyond [`KEEP_PER_KIND`] that were counted, not kept.
     pub dropped: u64,
+    /// What the configuration-describing show commands say, as a (partial) device model.
+    pub model: Option<crate::model::Device>,
 }
 
 /// True when the text holds IPsec debug, syslog or show output of a Cisco device.
@@ -31,10 +35,22 @@ pub fn looks_like(text: &str) -> bool {
             || l.contains("%CRYPTO-")
             || l.contains("%ASA-")
             || l.contains("[IKEv1]")
+            || l.contains("IKEv2")
+            || l.contains("%IKEV2-")
             || l.contains("IKE Peer:")
             || l.contains("#pkts encaps")
             || l.contains("Crypto map tag:")
             || l.contains("#show crypto")
+            || l.contains("#show ip ")
+            || l.contains("#show clock")
+            || l.starts_with("Protection suite of priority")
+            || l.starts_with("Hostname/Address")
+            || l.starts_with("Transform set ")
+            || l.starts_with("Crypto Map ")
+            || l.starts_with("Gateway of last resort")
+            || l.starts_with("Crypto session current status")
+            || l.contains("Crypto IKEv2 SA")
+            || l.starts_with("Tunnel-id Local")
             || l.contains("Crypto ISAKMP SA")
             || (l.contains("IKE Peer") && l.contains("State"))
             || (l.contains("dst") && l.contains("conn-id"))
@@ -103,6 +119,8 @@ pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
     let file: Arc<str> = Arc::from(path);
     let mut out = Output::default();
     let mut show = show::State::default();
+    let mut v2 = ikev2::Follow::default();
+    let mut rebuild = rebuild::Rebuild::default();
     let mut kept = Kept::default();
     let mut buf = Vec::new();
     let mut no = 0u32;
@@ -119,10 +137,12 @@ pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
         if let Some(h) = prompt_host(line) {
             out.host.get_or_insert_with(|| h.to_string());
             show.command(line.split_once('#').map(|x| x.1).unwrap_or(""), &mut fresh);
+            rebuild.command();
         } else {
             let loc = || Loc::line(&file, no, line);
             if let Some(ev) = debug::line(line, &loc) {
                 fresh.extend(ev);
+            } else if rebuild.line(no, line, &loc) {
             } else {
                 match show.line(line, &loc, &mut fresh) {
                     show::Took::Yes => {}
@@ -134,11 +154,21 @@ pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
                     show::Took::No => {}
                 }
             }
+            v2.line(line, &loc, &mut fresh);
         }
         keep(&mut out, &mut kept, &mut fresh);
     }
+    v2.finish(&mut fresh);
     show.finish(&mut fresh);
     keep(&mut out, &mut kept, &mut fresh);
+    out.dropped += rebuild.dropped;
+    let (stmts, known, clock, certificates) = rebuild.finish();
+    if !stmts.is_empty() || clock.is_some() || !certificates.is_empty() {
+        let mut d = crate::ingest::cisco_ios::parse_statements(path, &stmts, known);
+        d.clock = clock;
+        d.certificates = certificates;
+        out.model = Some(d);
+    }
     for e in &mut out.events {
         e.device = out.host.clone();
     }

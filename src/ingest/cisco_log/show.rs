@@ -35,6 +35,11 @@ const STATES: &[&str] = &[
     "MM_TM_INIT_MODECFG",
     "READY",
     "IN-NEG",
+    "UP-ACTIVE",
+    "UP-IDLE",
+    "UP-NO-IKE",
+    "DOWN-NEGOTIATING",
+    "DOWN",
     "DELETE",
     "DELETED",
 ];
@@ -91,6 +96,8 @@ pub struct State {
     asa_peer: Option<(IpAddr, Loc)>,
     asa_role: Option<String>,
     ipsec: Option<IpsecBlock>,
+    /// show crypto session: the status of the session whose peer line comes next.
+    session: Option<String>,
 }
 
 pub enum Took {
@@ -230,6 +237,25 @@ impl State {
                 return Took::Yes;
             }
         }
+        // show crypto session: "Session status: UP-ACTIVE" then "Peer: 10.1.1.2 port 500".
+        if let Some(st) = t.strip_prefix("Session status:") {
+            self.session = Some(st.trim().to_string());
+            return Took::Yes;
+        }
+        if let (Some(rest), Some(state)) = (t.strip_prefix("Peer: "), self.session.take()) {
+            let peer = rest.split_whitespace().next().and_then(ip);
+            out.push(ev(
+                EventKind::SaState {
+                    stem: known_stem(&state)
+                        .filter(|s| *s != state)
+                        .map(|s| s.to_string()),
+                    state,
+                    role: None,
+                },
+                peer,
+            ));
+            return Took::Yes;
+        }
         if t == "ISAKMP is turned off" {
             out.push(ev(EventKind::IkeDisabled, None));
             return Took::Yes;
@@ -253,6 +279,22 @@ impl State {
                 deleted: t.contains("(deleted)"),
                 loc: loc(),
             });
+            return Took::Yes;
+        }
+        // show crypto ikev2 sa: "1  66.66.66.1/500  66.66.66.2/500  none/none  READY".
+        if let [_, local, remote, _, state] = w.as_slice()
+            && local.contains('/')
+            && let (Some(_), Some(peer)) = (ip(local), ip(remote))
+            && known_stem(state).is_some()
+        {
+            out.push(ev(
+                EventKind::SaState {
+                    state: state.to_string(),
+                    stem: None,
+                    role: None,
+                },
+                Some(peer),
+            ));
             return Took::Yes;
         }
         // ASA tabular rows: "1 209.165.200.225 User Resp No AM_Active 3des SHA preshrd 86400".
