@@ -255,3 +255,60 @@ fn show_ipsec_sa_from_both_ends_reveals_asymmetric_acls() {
     // Either side alone shows no fault: Osaka's SAs are up, Tokyo's list is merely empty.
     assert_eq!(run(std::slice::from_ref(&o)).1["verdict"], "healthy");
 }
+
+/// Hand-made variants in the modern IOS format (tests/fixtures/logs/ios-modern/README.md):
+/// (file, code that must be reported, severity, a line its finding must cite).
+const MODERN: &[(&str, &str, &str, &str)] = &[
+    (
+        "hq-transform-refused.log",
+        "transform-set-mismatch",
+        "error",
+        "transform proposal not supported",
+    ),
+    (
+        "hq-proxy-refused.log",
+        "crypto-acl-asymmetric",
+        "error",
+        "proxy identities not supported",
+    ),
+    (
+        "branch-retransmit-death.log",
+        "ike-blocked",
+        "error",
+        "attempt 1 of 5",
+    ),
+    (
+        "hq-invalid-spi.log",
+        "sa-out-of-sync",
+        "error",
+        "13:40:02.551",
+    ),
+    (
+        "hq-replay.log",
+        "anti-replay-drops",
+        "warning",
+        "sequence number=48213",
+    ),
+];
+
+#[test]
+fn modern_ios_debug_and_syslog_variants() {
+    for (file, code, severity, needle) in MODERN {
+        let path = fixture(&format!("logs/ios-modern/{file}"));
+        let (_, r) = run(std::slice::from_ref(&path));
+        assert!(
+            codes(&r, severity).contains(&code.to_string()),
+            "{file}: {r:#}"
+        );
+        let line = line_of(&path, needle);
+        assert!(
+            cites(&r, code, &path, line),
+            "{file}: {code} must cite {needle}"
+        );
+    }
+    // A transform refusal is not read as a proxy-identity one, nor the reverse.
+    let (_, r) = run(&[fixture("logs/ios-modern/hq-transform-refused.log")]);
+    assert!(!codes(&r, "error").contains(&"crypto-acl-asymmetric".to_string()));
+    let (_, r) = run(&[fixture("logs/ios-modern/hq-proxy-refused.log")]);
+    assert!(!codes(&r, "error").contains(&"transform-set-mismatch".to_string()));
+}

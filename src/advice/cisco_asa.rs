@@ -22,6 +22,11 @@ impl Advisor for CiscoAsa {
         remedies
             .iter()
             .flat_map(|r| match r {
+                Remedy::ReplayWindow { size } => vec![
+                    "configure terminal".into(),
+                    format!("crypto ipsec security-association replay window-size {size}"),
+                    "end".into(),
+                ],
                 Remedy::EnableIke => vec![
                     "configure terminal".into(),
                     "crypto ikev1 enable outside".into(),

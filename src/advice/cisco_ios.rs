@@ -202,6 +202,15 @@ impl CiscoIos {
     fn one(&self, dev: &Device, r: &Remedy, style: &Style) -> Vec<String> {
         match r {
             Remedy::EnableIke => vec!["crypto isakmp enable".into()],
+            Remedy::InvalidSpiRecovery => vec![
+                "crypto isakmp invalid-spi-recovery".into(),
+                "crypto isakmp keepalive 10 3 periodic".into(),
+            ],
+            Remedy::ReplayWindow { size } => {
+                vec![format!(
+                    "crypto ipsec security-association replay window-size {size}"
+                )]
+            }
             Remedy::AddRoute {
                 dest,
                 next_hop,

@@ -46,6 +46,11 @@ impl Advisor for Generic {
 pub fn describe(r: &Remedy) -> String {
     match r {
         Remedy::EnableIke => "enable IKE on the outside interface".into(),
+        Remedy::InvalidSpiRecovery => {
+            "answer ESP on unknown SPIs with INVALID_SPI notifies and enable dead peer detection"
+                .into()
+        }
+        Remedy::ReplayWindow { size } => format!("widen the anti-replay window to {size} packets"),
         Remedy::AddRoute { dest, .. } => format!("add a route to {dest}"),
         Remedy::ApplyCryptoMap { map, interface, .. } => format!("apply {map} to {interface}"),
         Remedy::ReplaceSelectors { acl, .. } => {

@@ -71,6 +71,8 @@ causes! {
     InnerTrafficNotPermitted = "inner-traffic-not-permitted", Traffic;
     ResponderNoRouteToProtectedNet = "responder-no-route-to-protected-net", Traffic;
     PmtuBlackHole = "pmtu-black-hole", Traffic;
+    SaOutOfSync = "sa-out-of-sync", Traffic;
+    AntiReplayDrops = "anti-replay-drops", Traffic;
     CryptoAclAny = "crypto-acl-any", Traffic;
     LifetimeMismatch = "lifetime-mismatch", Phase1;
     PeerNotInEvidence = "peer-not-in-evidence", none;

@@ -52,6 +52,13 @@ pub struct PermitSpec {
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Remedy {
     EnableIke,
+    /// Answer packets on an SA this side no longer has with a notify that makes the peer
+    /// renegotiate, and detect dead peers.
+    InvalidSpiRecovery,
+    /// Widen the anti-replay window (packets reordered by QoS on the path).
+    ReplayWindow {
+        size: u32,
+    },
     AddRoute {
         dest: IpNet,
         next_hop: Option<IpAddr>,

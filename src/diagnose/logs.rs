@@ -305,6 +305,33 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 ),
             );
         }
+        if s.any(|k| matches!(k, EventKind::InvalidSpi)) {
+            push(
+                Finding::new(
+                    Cause::SaOutOfSync,
+                    d,
+                    format!("{d} receives ESP from {other} on an SPI it has no SA for (RECVD_PKT_INV_SPI): the two sides' IPsec SAs are out of step (one rebooted, cleared its SAs or lost a rekey), and {other}'s traffic is dropped until its stale SA expires."),
+                )
+                .certain()
+                .evidence(s.locs(|k| matches!(k, EventKind::InvalidSpi)))
+                .fix(d, vec![Remedy::InvalidSpiRecovery])
+                .check(d, "compare the SPIs on both ends", vec![Probe::ShowIpsecSa { peer: s.peer.unwrap_or(IpAddr::from([0, 0, 0, 0])) }])
+                .check(&other, "clear the stale SAs towards this peer", vec![Probe::ClearSas { peer: s.peer.unwrap_or(IpAddr::from([0, 0, 0, 0])) }]),
+            );
+        }
+        if s.any(|k| matches!(k, EventKind::ReplayDrop)) {
+            push(
+                Finding::new(
+                    Cause::AntiReplayDrops,
+                    d,
+                    format!("{d} drops decrypted packets from {other} that fail the anti-replay check (PKT_REPLAY_ERR): they arrive reordered beyond the replay window, typically because QoS queues traffic after it was encrypted."),
+                )
+                .severity(Severity::Warning)
+                .evidence(s.locs(|k| matches!(k, EventKind::ReplayDrop)))
+                .fix(d, vec![Remedy::ReplayWindow { size: 1024 }])
+                .check(d, "see the replay failures grow", vec![Probe::ShowIpsecSa { peer: s.peer.unwrap_or(IpAddr::from([0, 0, 0, 0])) }]),
+            );
+        }
         if s.any(|k| matches!(k, EventKind::QuickModeBadCert)) {
             push(
                 Finding::new(
@@ -346,6 +373,37 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 .evidence(ts_refused.iter().copied())
                 .check(d, "compare the crypto ACLs", vec![Probe::ShowPolicies])
                 .check(&other, "compare the crypto ACLs", vec![Probe::ShowPolicies]),
+            );
+        }
+        // The responder's own refusal of the transforms offered (IOS "phase 2 SA not
+        // acceptable", "transform proposal not supported for identity").
+        let refused_p2 = s.locs(|k| matches!(k, EventKind::NoProposalAccepted { phase: 2 }));
+        // IOS prints the same words after refusing the peer's identity or proxy identities:
+        // then that line, not the transforms, is the reason.
+        let other_reason = s.any(|k| {
+            matches!(
+                k,
+                EventKind::QuickModeBadCert | EventKind::SelectorsRejected
+            )
+        });
+        if !refused_p2.is_empty() && !other_reason {
+            let decided = known.iter().find(|f| {
+                matches!(f.code, Cause::TransformSetMismatch | Cause::PfsMismatch)
+                    && f.parties == parties
+            });
+            let code = decided
+                .map(|f| f.code)
+                .unwrap_or(Cause::TransformSetMismatch);
+            push(
+                Finding::new(
+                    code,
+                    d,
+                    format!("{d} refused the phase 2 offer from {other}: none of the proposed transforms (or the PFS group) matches its crypto map's transform sets."),
+                )
+                .step(Step::Phase2)
+                .evidence(refused_p2.iter().copied())
+                .check(d, "compare transform sets and PFS", vec![Probe::ShowTransformSets, Probe::ShowPolicies])
+                .check(&other, "compare transform sets and PFS", vec![Probe::ShowTransformSets, Probe::ShowPolicies]),
             );
         }
         let qm_refused = s.locs(|k| matches!(k, EventKind::Notify { name, phase: Some(2), direction: Direction::Received } if name == "PROPOSAL_NOT_CHOSEN" || name == "NO_PROPOSAL_CHOSEN"));

@@ -69,6 +69,10 @@ pub enum EventKind {
     SelectorsRejected,
     CertInvalid,
     QuickModeBadCert,
+    /// ESP arrived for an SPI this device has no SA for (%CRYPTO-4-RECVD_PKT_INV_SPI).
+    InvalidSpi,
+    /// A decrypted packet failed the anti-replay check (%CRYPTO-4-PKT_REPLAY_ERR).
+    ReplayDrop,
     PhaseComplete {
         phase: u8,
     },

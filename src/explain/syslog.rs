@@ -60,7 +60,7 @@ pub(crate) static ENTRIES: &[Entry] = &[
         kind: "IOS syslog",
         meaning: "ESP/AH arrived for an SPI with no SA: the peer still uses an SA this router deleted.",
         step: Some("traffic"),
-        causes: &[],
+        causes: &[SaOutOfSync],
         check: &["clear crypto sa on both peers; crypto isakmp invalid-spi-recovery"],
     },
     Entry {
@@ -68,7 +68,7 @@ pub(crate) static ENTRIES: &[Entry] = &[
         kind: "IOS syslog",
         meaning: "Anti-replay check failed: packets reordered (QoS) or duplicated.",
         step: Some("traffic"),
-        causes: &[],
+        causes: &[AntiReplayDrops],
         check: &["crypto ipsec security-association replay window-size"],
     },
     Entry {

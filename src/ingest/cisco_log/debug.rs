@@ -1,5 +1,6 @@
 //! One line of `debug crypto isakmp` or crypto syslog → events.
 
+use super::keywords::{K, Keys};
 use super::{addr_after, time_of};
 use crate::evidence::{Direction, Event, EventKind, Rejected};
 use crate::model::Loc;
@@ -162,20 +163,23 @@ fn asa(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
 }
 
 /// Events for one line, or None when the line is not debug/syslog output.
-pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
+pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
     // Before `asa`, which would take the ASA's IKEv2 syslog (7500xx) for IKEv1's.
-    if let Some(v) = super::ikev2::line(line, loc) {
+    if (k.has(K::IKEV2)
+        || k.has(K::ASA_SYSLOG)
+        || k.has(K::CRYPTO_SYSLOG)
+        || k.has(K::IKEV2_SYSLOG))
+        && let Some(v) = super::ikev2::line(line, loc)
+    {
         return Some(v);
     }
-    if let Some(v) = asa(line, loc) {
+    if (k.has(K::ASA_SYSLOG) || k.has(K::ASA_IKEV1))
+        && let Some(v) = asa(line, loc)
+    {
         return Some(v);
     }
     // Classic debug wraps "Old State = ... New State = ..." onto a line of its own.
-    let start = ["ISAKMP", "%CRYPTO-", "IPSEC(", "ISKAMP"]
-        .iter()
-        .filter_map(|k| line.find(k))
-        .min()
-        .or_else(|| line.find("Old State = "))?;
+    let start = k.start()?;
     let (prefix, msg) = line.split_at(start);
     // Time and peer are worked out only for lines that become events (most lines do not).
     let ev = |kind: EventKind, peer: Option<std::net::IpAddr>| Event {
@@ -187,8 +191,8 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
     };
     let peer = || addr_after(msg, &["to", "from", "with", "at", "peer"]);
     let mut out = Vec::new();
-    if msg.contains("sending packet to") || msg.contains("received packet from") {
-        let direction = if msg.contains("sending") {
+    if k.has(K::SENDING_PACKET) || k.has(K::RECEIVED_PACKET) {
+        let direction = if k.has(K::SENDING_PACKET) {
             Direction::Sent
         } else {
             Direction::Received
@@ -204,7 +208,11 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
             },
             peer(),
         ));
-    } else if let Some(rest) = msg.split("retransmitting phase ").nth(1) {
+    } else if let Some(rest) = k
+        .has(K::RETRANSMITTING_PHASE)
+        .then(|| msg.split("retransmitting phase ").nth(1))
+        .flatten()
+    {
         let phase = rest
             .chars()
             .next()
@@ -217,7 +225,7 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
             },
             peer(),
         ));
-    } else if msg.contains("incrementing error counter") && msg.contains("retransmit") {
+    } else if k.has(K::INCREMENTING_ERROR) && k.has(K::RETRANSMIT) {
         let attempt = msg
             .split("attempt ")
             .nth(1)
@@ -231,18 +239,51 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
             };
             out.push(ev(EventKind::Retransmit { phase, attempt }, peer()));
         }
-    } else if msg.contains("Death by retransmission") {
+    } else if k.has(K::DEATH) {
         let phase = if msg.contains("P2") { 2 } else { 1 };
         out.push(ev(EventKind::GaveUp { phase: Some(phase) }, peer()));
-    } else if let Some(r) = rejected(msg) {
+    } else if let Some(r) = k.has(K::NOT_MATCH_POLICY).then(|| rejected(msg)).flatten() {
         out.push(ev(EventKind::ProposalRejected { attribute: r }, peer()));
-    } else if msg.contains("no offers accepted") || msg.contains("phase 1 SA not acceptable") {
+    } else if k.has(K::NO_OFFERS) || k.has(K::P1_NOT_ACCEPTABLE) {
         out.push(ev(EventKind::NoProposalAccepted { phase: 1 }, peer()));
-    } else if msg.contains("phase 2 SA not acceptable")
-        || msg.contains("phase 2 SA policy not acceptable")
+    } else if k.has(K::PROXY_NOT_SUPPORTED)
+        || (k.has(K::POLICY_INVALIDATED) && msg.contains("error 32"))
     {
+        // IOS's words when the proxy identities match no crypto ACL entry (error 32).
+        out.push(ev(EventKind::SelectorsRejected, peer()));
+    } else if k.has(K::TRANSFORM_NOT_SUPPORTED)
+        || (k.has(K::POLICY_INVALIDATED) && msg.contains("error 256"))
+        || k.has(K::P2_NOT_ACCEPTABLE)
+        || k.has(K::P2_POLICY_NOT_ACCEPTABLE)
+    {
+        // "phase 2 SA (policy) not acceptable" follows either refusal: the line before it
+        // (proxy identities, identity, transforms) tells which, and the engine reads that.
         out.push(ev(EventKind::NoProposalAccepted { phase: 2 }, peer()));
-    } else if let Some(rest) = msg.split("processing NOTIFY ").nth(1) {
+    } else if k.has(K::INV_SPI) {
+        out.push(ev(
+            EventKind::InvalidSpi,
+            addr_after(msg, &["srcaddr=", "srcaddr"]).or_else(|| {
+                msg.split("srcaddr=")
+                    .nth(1)
+                    .and_then(|r| r.split([',', ' ']).next())
+                    .and_then(|a| a.parse().ok())
+            }),
+        ));
+    } else if k.has(K::REPLAY_ERR) {
+        out.push(ev(
+            EventKind::ReplayDrop,
+            msg.split("srcaddr=")
+                .nth(1)
+                .and_then(|r| r.split([',', ' ']).next())
+                .and_then(|a| a.parse().ok()),
+        ));
+    } else if k.has(K::SA_CREATED) {
+        out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer()));
+    } else if let Some(rest) = k
+        .has(K::PROCESSING_NOTIFY)
+        .then(|| msg.split("processing NOTIFY ").nth(1))
+        .flatten()
+    {
         let name = rest.split_whitespace().next().unwrap_or("").to_string();
         let phase = if rest.contains("protocol 3") || rest.contains("protocol 2") {
             Some(2)
@@ -259,25 +300,27 @@ pub fn line(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
             },
             peer(),
         ));
-    } else if msg.contains("No pre-shared key with")
-        || msg.contains("No Cert or pre-shared address key")
-    {
+    } else if k.has(K::NO_PSK_WITH) || k.has(K::NO_CERT_OR_PSK) {
         out.push(ev(EventKind::NoKey, peer()));
-    } else if msg.contains("turned off") {
+    } else if k.has(K::TURNED_OFF) {
         out.push(ev(EventKind::IkeDisabled, peer()));
-    } else if msg.contains("reserved not zero") || msg.contains("IKMP_BAD_MESSAGE") {
+    } else if k.has(K::RESERVED_NOT_ZERO) || k.has(K::BAD_MESSAGE) {
         out.push(ev(EventKind::Malformed, peer()));
-    } else if msg.contains("SA has been authenticated") {
+    } else if k.has(K::AUTHENTICATED) {
         out.push(ev(EventKind::Authenticated, peer()));
-    } else if msg.contains("IKMP_INVAL_CERT") {
+    } else if k.has(K::INVAL_CERT) {
         out.push(ev(EventKind::CertInvalid, peer()));
-    } else if msg.contains("IKE_QUICKMODE_BAD_CERT") {
+    } else if k.has(K::QM_BAD_CERT) {
         out.push(ev(EventKind::QuickModeBadCert, peer()));
-    } else if msg.contains("Creating IPSec SAs") {
+    } else if k.has(K::CREATING_SAS) {
         out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer()));
     }
     // A state change may share the line with any of the above (classic debug wraps it).
-    if let Some(rest) = line.split("New State = ").nth(1) {
+    if let Some(rest) = k
+        .has(K::NEW_STATE)
+        .then(|| line.split("New State = ").nth(1))
+        .flatten()
+    {
         let to = rest.split_whitespace().next().unwrap_or("").to_string();
         let from = line
             .split("Old State = ")

@@ -451,11 +451,12 @@ pub struct Follow {
 }
 
 impl Follow {
-    pub fn line(&mut self, text: &str, loc: &dyn Fn() -> Loc, fresh: &mut Vec<Event>) {
-        let v2 = text.find("IKEv2").map(|i| &text[i..]);
-        if v2.is_none() && self.held.is_none() && self.packet.is_none() {
+    /// `v2`: the line holds "IKEv2" (the caller's keyword scan knows).
+    pub fn line(&mut self, text: &str, v2: bool, loc: &dyn Fn() -> Loc, fresh: &mut Vec<Event>) {
+        if !v2 && self.held.is_none() && self.packet.is_none() {
             return;
         }
+        let v2 = text.find("IKEv2").map(|i| &text[i..]);
         if let Some(x) = exchange_of(text) {
             if let Some((mut ev, sa)) = self.held.take() {
                 if let EventKind::IkeMessage {

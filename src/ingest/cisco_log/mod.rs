@@ -5,6 +5,7 @@
 
 mod debug;
 mod ikev2;
+mod keywords;
 mod rebuild;
 mod show;
 
@@ -89,17 +90,24 @@ pub fn time_of(prefix: &str) -> Option<f64> {
 
 /// The first IPv4 address that follows one of the words (`to`, `from`, `with`, `peer`...).
 pub fn addr_after(text: &str, words: &[&str]) -> Option<IpAddr> {
-    let toks: Vec<&str> = text.split_whitespace().collect();
-    toks.windows(2).find_map(|w| {
-        if words.contains(&w[0]) {
-            w[1].trim_end_matches(['!', ',', '.', ':', ')'])
+    // Most debug lines name no address: three dots are the cheapest proof of none.
+    if text.bytes().filter(|b| *b == b'.').count() < 3 {
+        return None;
+    }
+    let mut prev = "";
+    for w in text.split_ascii_whitespace() {
+        if words.contains(&prev)
+            && let Some(a) = w
+                .trim_end_matches(['!', ',', '.', ':', ')'])
                 .split(['/', ':'])
                 .next()
                 .and_then(|a| a.parse().ok())
-        } else {
-            None
+        {
+            return Some(a);
         }
-    })
+        prev = w;
+    }
+    None
 }
 
 pub fn parse(path: &str, text: &str) -> Output {
@@ -132,7 +140,11 @@ pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
             Ok(_) => {}
         }
         no = no.saturating_add(1);
-        let text = String::from_utf8_lossy(&buf);
+        // Valid UTF-8 (nearly every line) is borrowed as is; only a bad byte costs a copy.
+        let text = match std::str::from_utf8(&buf) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(&buf),
+        };
         let line = text.trim_end();
         if let Some(h) = prompt_host(line) {
             out.host.get_or_insert_with(|| h.to_string());
@@ -140,7 +152,8 @@ pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
             rebuild.command();
         } else {
             let loc = || Loc::line(&file, no, line);
-            if let Some(ev) = debug::line(line, &loc) {
+            let k = keywords::scan(line);
+            if let Some(ev) = debug::line(line, k, &loc) {
                 fresh.extend(ev);
             } else if rebuild.line(no, line, &loc) {
             } else {
@@ -154,7 +167,7 @@ pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
                     show::Took::No => {}
                 }
             }
-            v2.line(line, &loc, &mut fresh);
+            v2.line(line, k.has(keywords::K::IKEV2), &loc, &mut fresh);
         }
         keep(&mut out, &mut kept, &mut fresh);
     }

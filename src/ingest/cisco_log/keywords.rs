@@ -1,0 +1,122 @@
+//! The phrases that route a debug/syslog line, found in one pass.
+//!
+//! A multi-gigabyte debug log is mostly lines that each need a dozen phrase tests; one
+//! Aho-Corasick scan per line answers all of them at once, instead of one substring search
+//! per phrase.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::LazyLock;
+
+macro_rules! keywords {
+    ($($name:ident = $text:literal,)*) => {
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms, clippy::enum_variant_names)]
+        #[derive(Clone, Copy)]
+        #[repr(u8)]
+        pub enum K { $($name,)* }
+        const WORDS: &[&str] = &[$($text,)*];
+    };
+}
+
+keywords! {
+    ISAKMP = "ISAKMP",
+    ISKAMP = "ISKAMP",
+    CRYPTO_SYSLOG = "%CRYPTO-",
+    IPSEC = "IPSEC(",
+    ASA_SYSLOG = "%ASA-",
+    ASA_IKEV1 = "[IKEv1]",
+    OLD_STATE = "Old State = ",
+    NEW_STATE = "New State = ",
+    SENDING_PACKET = "sending packet to",
+    RECEIVED_PACKET = "received packet from",
+    RETRANSMITTING_PHASE = "retransmitting phase ",
+    INCREMENTING_ERROR = "incrementing error counter",
+    RETRANSMIT = "retransmit",
+    DEATH = "Death by retransmission",
+    NOT_MATCH_POLICY = "does not match policy",
+    NO_OFFERS = "no offers accepted",
+    P1_NOT_ACCEPTABLE = "phase 1 SA not acceptable",
+    P2_NOT_ACCEPTABLE = "phase 2 SA not acceptable",
+    P2_POLICY_NOT_ACCEPTABLE = "phase 2 SA policy not acceptable",
+    PROCESSING_NOTIFY = "processing NOTIFY ",
+    NO_PSK_WITH = "No pre-shared key with",
+    NO_CERT_OR_PSK = "No Cert or pre-shared address key",
+    TURNED_OFF = "turned off",
+    RESERVED_NOT_ZERO = "reserved not zero",
+    BAD_MESSAGE = "IKMP_BAD_MESSAGE",
+    AUTHENTICATED = "SA has been authenticated",
+    INVAL_CERT = "IKMP_INVAL_CERT",
+    QM_BAD_CERT = "IKE_QUICKMODE_BAD_CERT",
+    CREATING_SAS = "Creating IPSec SAs",
+    PROXY_NOT_SUPPORTED = "proxy identities not supported",
+    POLICY_INVALIDATED = "IPSec policy invalidated proposal",
+    TRANSFORM_NOT_SUPPORTED = "transform proposal not supported",
+    SA_CREATED = "sa created",
+    INV_SPI = "RECVD_PKT_INV_SPI",
+    REPLAY_ERR = "PKT_REPLAY_ERR",
+    IKEV2 = "IKEv2",
+    IKEV2_SYSLOG = "%IKEV2-",
+}
+
+// Leftmost-longest, non-overlapping: the search the SIMD (Teddy) prefilter accelerates.
+// Words never overlap in real lines except "retransmit" inside "retransmitting phase ",
+// which `scan` implies.
+static SCANNER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(WORDS)
+        .ok()
+});
+
+/// Which keywords a line holds, and where the first word that starts IOS debug or syslog
+/// output (`ISAKMP`, `%CRYPTO-`, `IPSEC(`, `Old State = `) begins.
+#[derive(Clone, Copy, Default)]
+pub struct Keys(u64, Option<usize>);
+
+impl Keys {
+    pub fn start(self) -> Option<usize> {
+        self.1
+    }
+
+    pub fn has(self, k: K) -> bool {
+        self.0 & (1 << k as u8) != 0
+    }
+}
+
+pub fn scan(line: &str) -> Keys {
+    let mut m = 0u64;
+    let mut start = None;
+    if let Some(ac) = SCANNER.as_ref() {
+        for hit in ac.find_iter(line) {
+            let p = hit.pattern().as_u32();
+            if start.is_none() && STARTERS.contains(&p) {
+                start = Some(hit.start());
+            }
+            m |= 1 << p;
+        }
+        if m & (1 << K::RETRANSMITTING_PHASE as u8) != 0 {
+            m |= 1 << K::RETRANSMIT as u8;
+        }
+    }
+    Keys(m, start)
+}
+
+const STARTERS: [u32; 5] = [
+    K::ISAKMP as u32,
+    K::ISKAMP as u32,
+    K::CRYPTO_SYSLOG as u32,
+    K::IPSEC as u32,
+    K::OLD_STATE as u32,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_overlapping_keywords() {
+        let k = scan("ISAKMP (0:1): retransmitting phase 1 MM_NO_STATE");
+        assert!(k.has(K::ISAKMP) && k.has(K::RETRANSMITTING_PHASE) && k.has(K::RETRANSMIT));
+        assert!(!k.has(K::DEATH));
+        assert!(WORDS.len() < 64);
+    }
+}
