@@ -451,6 +451,11 @@ pub struct Follow {
 }
 
 impl Follow {
+    /// No packet is being followed: a line without "IKEv2" is nothing to this reader.
+    pub fn idle(&self) -> bool {
+        self.held.is_none() && self.packet.is_none()
+    }
+
     /// `v2`: the line holds "IKEv2" (the caller's keyword scan knows).
     pub fn line(&mut self, text: &str, v2: bool, loc: &dyn Fn() -> Loc, fresh: &mut Vec<Event>) {
         if !v2 && self.held.is_none() && self.packet.is_none() {

@@ -122,70 +122,319 @@ pub const KEEP_PER_KIND: usize = 64;
 /// The most events one file contributes, whatever the number of peers in it.
 pub const KEEP_PER_FILE: usize = 100_000;
 
-/// Reads device output line by line from any reader (a file of any size, or text).
-pub fn parse_reader(path: &str, mut reader: impl std::io::BufRead) -> Output {
-    let file: Arc<str> = Arc::from(path);
-    let mut out = Output::default();
-    let mut show = show::State::default();
-    let mut v2 = ikev2::Follow::default();
-    let mut rebuild = rebuild::Rebuild::default();
-    let mut kept = Kept::default();
-    let mut buf = Vec::new();
-    let mut no = 0u32;
-    let mut fresh = Vec::new();
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {}
-        }
-        no = no.saturating_add(1);
-        // Valid UTF-8 (nearly every line) is borrowed as is; only a bad byte costs a copy.
-        let text = match std::str::from_utf8(&buf) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(&buf),
+/// What the stateless pass learns of one line; it runs on blocks of lines in parallel.
+struct Pre {
+    prompt: bool,
+    /// `Some` when the line is debug or syslog output (possibly with no event).
+    events: Option<Vec<Event>>,
+    v2: bool,
+    /// Looks like IPsec output (kept as unrecognised when nothing takes it).
+    ipsec: bool,
+}
+
+/// `blank`: where pass-one events point until the ordered pass gives the ones it keeps their
+/// line (most repeated events are dropped by the budget, so most never need one).
+fn pre_line(blank: &Loc, line: &str) -> Pre {
+    if prompt_host(line).is_some() {
+        return Pre {
+            prompt: true,
+            events: None,
+            v2: false,
+            ipsec: false,
         };
+    }
+    let loc = || blank.clone();
+    let k = keywords::scan(line);
+    Pre {
+        prompt: false,
+        events: debug::line(line, k, &loc),
+        v2: k.has(keywords::K::IKEV2),
+        ipsec: k.has(keywords::K::ISAKMP) || k.has(keywords::K::CRYPTO_SYSLOG),
+    }
+}
+
+/// The stateful pass, line by line in file order: prompts, show commands, IKEv2 packet
+/// continuations, and the event budget.
+struct Seq {
+    file: Arc<str>,
+    out: Output,
+    show: show::State,
+    v2: ikev2::Follow,
+    rebuild: rebuild::Rebuild,
+    kept: Kept,
+    fresh: Vec<Event>,
+}
+
+impl Seq {
+    fn new(path: &str) -> Self {
+        Seq {
+            file: Arc::from(path),
+            out: Output::default(),
+            show: show::State::default(),
+            v2: ikev2::Follow::default(),
+            rebuild: rebuild::Rebuild::default(),
+            kept: Kept::default(),
+            fresh: Vec::new(),
+        }
+    }
+
+    /// One line in file order; its text is decoded only when something here reads it (a
+    /// debug line whose events are all over budget is only counted).
+    fn line(&mut self, no: u32, raw: &[u8], pre: Pre) {
+        if !pre.prompt
+            && !pre.v2
+            && self.v2.idle()
+            && let Some(ev) = &pre.events
+            && ev.iter().all(|e| e.peer.is_some() && self.over_budget(e))
+        {
+            self.out.dropped += ev.len() as u64;
+            return;
+        }
+        let text = text_of(raw);
         let line = text.trim_end();
-        if let Some(h) = prompt_host(line) {
-            out.host.get_or_insert_with(|| h.to_string());
-            show.command(line.split_once('#').map(|x| x.1).unwrap_or(""), &mut fresh);
-            rebuild.command();
+        if pre.prompt {
+            if let Some(h) = prompt_host(line) {
+                self.out.host.get_or_insert_with(|| h.to_string());
+            }
+            let cmd = line.split_once('#').map(|x| x.1).unwrap_or("");
+            self.show.command(cmd, &mut self.fresh);
+            self.rebuild.command();
         } else {
-            let loc = || Loc::line(&file, no, line);
-            let k = keywords::scan(line);
-            if let Some(ev) = debug::line(line, k, &loc) {
-                fresh.extend(ev);
-            } else if rebuild.line(no, line, &loc) {
+            let file = &self.file;
+            let loc = || Loc::line(file, no, line);
+            if let Some(ev) = pre.events {
+                for mut e in ev {
+                    // A repeat about a known peer beyond the budget is counted, never built.
+                    if e.peer.is_some() && self.over_budget(&e) {
+                        self.out.dropped += 1;
+                        continue;
+                    }
+                    e.at = loc();
+                    self.fresh.push(e);
+                }
+            } else if self.rebuild.line(no, line, &loc) {
             } else {
-                match show.line(line, &loc, &mut fresh) {
+                match self.show.line(line, &loc, &mut self.fresh) {
                     show::Took::Yes => {}
-                    show::Took::No if line.contains("ISAKMP") || line.contains("%CRYPTO") => {
-                        if out.unrecognised.len() < KEEP_PER_KIND {
-                            out.unrecognised.push(loc())
+                    show::Took::No if pre.ipsec => {
+                        if self.out.unrecognised.len() < KEEP_PER_KIND {
+                            self.out.unrecognised.push(loc())
                         }
                     }
                     show::Took::No => {}
                 }
             }
-            v2.line(line, k.has(keywords::K::IKEV2), &loc, &mut fresh);
+            self.v2.line(line, pre.v2, &loc, &mut self.fresh);
         }
-        keep(&mut out, &mut kept, &mut fresh);
+        keep(&mut self.out, &mut self.kept, &mut self.fresh);
     }
-    v2.finish(&mut fresh);
-    show.finish(&mut fresh);
-    keep(&mut out, &mut kept, &mut fresh);
-    out.dropped += rebuild.dropped;
-    let (stmts, known, clock, certificates) = rebuild.finish();
-    if !stmts.is_empty() || clock.is_some() || !certificates.is_empty() {
-        let mut d = crate::ingest::cisco_ios::parse_statements(path, &stmts, known);
-        d.clock = clock;
-        d.certificates = certificates;
-        out.model = Some(d);
+
+    fn over_budget(&self, e: &Event) -> bool {
+        self.out.events.len() >= KEEP_PER_FILE
+            || self
+                .kept
+                .get(&(std::mem::discriminant(&e.kind), e.peer))
+                .is_some_and(|n| *n >= KEEP_PER_KIND)
     }
-    for e in &mut out.events {
-        e.device = out.host.clone();
+
+    /// One block of whole lines, with the pass-one results for each.
+    fn block(&mut self, first: u32, block: &[u8], pres: Vec<Pre>) {
+        for ((i, raw), pre) in lines(block).enumerate().zip(pres) {
+            self.line(first.saturating_add(i as u32), raw, pre);
+        }
     }
-    out
+
+    fn finish(mut self, path: &str) -> Output {
+        self.v2.finish(&mut self.fresh);
+        self.show.finish(&mut self.fresh);
+        keep(&mut self.out, &mut self.kept, &mut self.fresh);
+        let mut out = self.out;
+        out.dropped += self.rebuild.dropped;
+        let (stmts, known, clock, certificates) = self.rebuild.finish();
+        if !stmts.is_empty() || clock.is_some() || !certificates.is_empty() {
+            let mut d = crate::ingest::cisco_ios::parse_statements(path, &stmts, known);
+            d.clock = clock;
+            d.certificates = certificates;
+            out.model = Some(d);
+        }
+        for e in &mut out.events {
+            e.device = out.host.clone();
+        }
+        out
+    }
+}
+
+/// The lines of a block as `read_until(b'\n')` would return them.
+fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
+    block.split_inclusive(|b| *b == b'\n')
+}
+
+/// Valid UTF-8 (nearly every line) is borrowed as is; only a bad byte costs a copy.
+fn text_of(raw: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(raw) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(raw),
+    }
+}
+
+fn pre_block(blank: &Loc, block: &[u8]) -> Vec<Pre> {
+    lines(block)
+        .map(|raw| pre_line(blank, text_of(raw).trim_end()))
+        .collect()
+}
+
+/// Lines are read in blocks of about this size; a large file's blocks go through the
+/// stateless pass on every core while the stateful pass follows in order.
+const BLOCK: usize = 1 << 20;
+
+/// Cuts the input into blocks of whole lines.
+struct Blocks<R> {
+    reader: R,
+    size: usize,
+    /// The start of a line the previous block could not hold whole.
+    carry: Vec<u8>,
+    eof: bool,
+    /// The block just returned ends inside a line cut at [`MAX_LINE`].
+    mid_line: bool,
+}
+
+/// The longest line read whole; memory stays bounded even for a file without line ends.
+const MAX_LINE: usize = 16 << 20;
+
+impl<R: std::io::Read> Blocks<R> {
+    /// The next block (reusing `buf`) and how many lines it holds; None at the end.
+    fn next(&mut self, mut buf: Vec<u8>) -> Option<(Vec<u8>, u32)> {
+        buf.clear();
+        buf.append(&mut self.carry);
+        let mut goal = self.size;
+        loop {
+            while !self.eof && buf.len() < goal {
+                let at = buf.len();
+                buf.resize(at + (goal - at).clamp(1, 64 << 10), 0);
+                match self.reader.read(&mut buf[at..]) {
+                    Ok(0) => {
+                        buf.truncate(at);
+                        self.eof = true;
+                    }
+                    Ok(n) => buf.truncate(at + n),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(at),
+                    Err(_) => {
+                        buf.truncate(at);
+                        self.eof = true;
+                    }
+                }
+            }
+            if self.eof {
+                break;
+            }
+            if let Some(end) = memchr::memrchr(b'\n', &buf) {
+                self.carry.extend_from_slice(&buf[end + 1..]);
+                buf.truncate(end + 1);
+                break;
+            }
+            // A line longer than a block: the block grows until it holds it whole, up to a
+            // bound; a longer "line" (binary junk) is cut, and its next piece keeps its number.
+            if buf.len() >= MAX_LINE {
+                self.mid_line = true;
+                break;
+            }
+            goal = buf.len().saturating_add(self.size);
+        }
+        if buf.is_empty() {
+            return None;
+        }
+        let mut n = memchr::memchr_iter(b'\n', &buf).count() as u32;
+        if buf.last() != Some(&b'\n') && !std::mem::take(&mut self.mid_line) {
+            n += 1;
+        }
+        Some((buf, n))
+    }
+}
+
+/// Reads device output line by line from any reader (a file of any size, or text).
+/// Memory stays bounded: a few blocks are in flight at a time, events are budgeted.
+pub fn parse_reader(path: &str, reader: impl std::io::BufRead + Send) -> Output {
+    parse_blocks(path, reader, BLOCK)
+}
+
+/// [`parse_reader`] with blocks of `size` bytes (tests cut small inputs into many blocks).
+fn parse_blocks(path: &str, reader: impl std::io::Read + Send, size: usize) -> Output {
+    let mut seq = Seq::new(path);
+    let mut blocks = Blocks {
+        reader,
+        size,
+        carry: Vec::new(),
+        eof: false,
+        mid_line: false,
+    };
+    let Some((first, n)) = blocks.next(Vec::new()) else {
+        return seq.finish(path);
+    };
+    if blocks.eof && blocks.carry.is_empty() {
+        // Small input: one block, no threads.
+        let pres = pre_block(&Loc::implied(&seq.file, ""), &first);
+        seq.block(1, &first, pres);
+        return seq.finish(path);
+    }
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    type Work = (usize, u32, Vec<u8>);
+    type Done = (usize, u32, Vec<u8>, Vec<Pre>);
+    let in_flight = workers * 2;
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Work>(in_flight);
+    let work_rx = std::sync::Mutex::new(work_rx);
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Done>(in_flight);
+    // Blocks go back to the reader once read: the same few buffers serve the whole file.
+    let (spare_tx, spare_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(in_flight * 2);
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut no = 1u32;
+            let mut next = Some((first, n));
+            let mut idx = 0usize;
+            while let Some((block, n)) = next {
+                if work_tx.send((idx, no, block)).is_err() {
+                    return;
+                }
+                no = no.saturating_add(n);
+                idx += 1;
+                next = blocks.next(spare_rx.try_recv().unwrap_or_default());
+            }
+        });
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            // Each worker its own: no shared reference count to contend on.
+            let blank = Loc::implied(&Arc::from(path), "");
+            s.spawn(move || {
+                loop {
+                    let job = match work_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((idx, no, block)) = job else { return };
+                    let pres = pre_block(&blank, &block);
+                    if done_tx.send((idx, no, block, pres)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Blocks finish out of order; the stateful pass takes them in order.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut want = 0usize;
+        for (idx, no, block, pres) in done_rx.iter() {
+            waiting.insert(idx, (no, block, pres));
+            while let Some((no, block, pres)) = waiting.remove(&want) {
+                seq.block(no, &block, pres);
+                let _ = spare_tx.try_send(block);
+                want += 1;
+            }
+        }
+    });
+    seq.finish(path)
 }
 
 /// How many events of each kind about each peer were kept so far.

@@ -118,3 +118,46 @@ fn garbage_never_panics() {
         let _ = parse("g", t);
     }
 }
+
+/// The parallel path (many blocks, lines on every core, state in order) reads exactly what
+/// the single-block path reads, whatever the cut: debug, syslog, show blocks, IKEv2 packets.
+#[test]
+fn blocks_cut_anywhere_read_the_same() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs");
+    let mut text = String::new();
+    for dir in ["book", "book-show", "ikev2", "ios-modern", "asa"] {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "log" || x == "txt"))
+            .collect();
+        files.sort();
+        for f in files {
+            text.push_str(&std::fs::read_to_string(f).unwrap());
+        }
+    }
+    let summary = |o: &super::Output| {
+        let ev: Vec<String> = o
+            .events
+            .iter()
+            .map(|e| format!("{:?} {:?} {:?} {:?}", e.at.line, e.at.text, e.peer, e.kind))
+            .collect();
+        let model = o.model.as_ref().map(|d| {
+            (
+                d.policies.len(),
+                d.psks.len(),
+                d.interfaces.len(),
+                d.routes.len(),
+                d.acls.len(),
+                d.certificates.len(),
+            )
+        });
+        (ev, model, o.dropped, o.host.clone(), o.unrecognised.len())
+    };
+    let whole = super::parse_blocks("x", text.as_bytes(), usize::MAX);
+    assert!(whole.events.len() > 100);
+    for size in [1, 97, 4096] {
+        let cut = super::parse_blocks("x", text.as_bytes(), size);
+        assert_eq!(summary(&cut), summary(&whole), "blocks of {size} bytes");
+    }
+}
