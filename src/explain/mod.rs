@@ -1,6 +1,7 @@
 //! `ipsec-doctor explain TERM`: what a state, notify, syslog id or pasted debug line means,
 //! which flowchart step it belongs to, its likely causes (as cause codes) and what to check.
 
+mod events;
 mod notify;
 mod states;
 mod syslog;
@@ -84,15 +85,28 @@ pub fn explain(term: &str) -> Vec<Explanation> {
             )),
         )];
     }
-    // A pasted line: explain every known term it contains.
+    // A pasted line: what the log parsers read in it, then every known term it contains.
     let mut out: Vec<Explanation> = Vec::new();
+    let parsed = crate::ingest::cisco_log::parse("explain", term);
+    for ev in &parsed.events {
+        let x = match &ev.kind {
+            crate::evidence::EventKind::StateChange { to, .. } => explain(to).into_iter().next(),
+            crate::evidence::EventKind::SaState { state, .. } => explain(state).into_iter().next(),
+            crate::evidence::EventKind::Notify { name, .. } => explain(name).into_iter().next(),
+            k => events::explain(term, k),
+        };
+        if let Some(mut x) = x
+            && !out.iter().any(|y| y.meaning == x.meaning)
+        {
+            x.term = term.to_string();
+            out.push(x);
+        }
+    }
     for e in tables() {
         if e.names
             .iter()
             .any(|n| n.len() > 4 && term.to_ascii_uppercase().contains(&normalise(n)))
-            && !out
-                .iter()
-                .any(|x| x.kind == e.kind && x.meaning == e.meaning)
+            && !out.iter().any(|x| x.meaning == e.meaning)
         {
             out.push(e.explain(term, None));
         }
@@ -157,5 +171,16 @@ mod tests {
                 .any(|e| e.causes.contains(&"crypto-acl-asymmetric"))
         );
         assert!(explain("no such thing").is_empty());
+        // A pasted line is read by the log parsers: what they understand is explained.
+        let v2 = explain(
+            "%ASA-4-750003: Local:203.0.113.5:500 Remote:198.51.100.20:500 Username:Unknown IKEv2 Negotiation aborted due to ERROR: Failed to find a matching policy",
+        );
+        assert!(v2[0].causes.contains(&"ike-proposal-mismatch"), "{v2:?}");
+        let proxy = explain("IPSEC(validate_transform_proposal): proxy identities not supported");
+        assert_eq!(proxy[0].causes, vec!["crypto-acl-asymmetric"]);
+        let spi = explain(
+            "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=203.0.113.1, prot=50, spi=0x1(1), srcaddr=198.51.100.2",
+        );
+        assert!(spi.iter().any(|e| e.causes.contains(&"sa-out-of-sync")));
     }
 }
