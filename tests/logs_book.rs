@@ -312,3 +312,50 @@ fn modern_ios_debug_and_syslog_variants() {
     let (_, r) = run(&[fixture("logs/ios-modern/hq-proxy-refused.log")]);
     assert!(!codes(&r, "error").contains(&"transform-set-mismatch".to_string()));
 }
+
+/// Tokyo logs wall time, Osaka uptime (Examples 8-60 and 8-61/62): the clocks differ by
+/// about 21 hours. The timeline estimates the offset from the packets and orders both logs.
+#[test]
+fn two_logs_with_skewed_clocks_are_ordered_on_one_clock() {
+    let tokyo = fixture("logs/book/8-60-tokyo-retransmit.log");
+    let osaka = fixture("logs/book/8-61-62-osaka-hash-mismatch.log");
+    let (_, r) = run(&[tokyo.clone(), osaka.clone()]);
+    let t = &r["timeline"];
+    assert_eq!(t["clock_of"], "Tokyo", "{r:#}");
+    let off = &t["offsets"][0];
+    assert_eq!(off["device"], "Osaka");
+    let secs = off["seconds"].as_f64().unwrap();
+    assert!(
+        secs < -20.0 * 3600.0,
+        "Osaka's uptime clock is ~21 h behind: {secs}"
+    );
+    let moments = t["moments"].as_array().unwrap();
+    let devices: Vec<&str> = moments
+        .iter()
+        .filter_map(|m| m["device"].as_str())
+        .collect();
+    assert!(devices.contains(&"Tokyo") && devices.contains(&"Osaka"));
+    let times: Vec<&str> = moments.iter().filter_map(|m| m["time"].as_str()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    // Tokyo's first packet and Osaka's receipt of it land on the same instant.
+    let sent = moments
+        .iter()
+        .position(|m| {
+            m["device"] == "Tokyo"
+                && m["evidence"]["line"]
+                    == line_of(&tokyo, "21:23:18.775 GMT: ISAKMP (0:1): sending packet")
+        })
+        .unwrap();
+    let got = moments
+        .iter()
+        .position(|m| {
+            m["device"] == "Osaka"
+                && m["evidence"]["line"]
+                    == line_of(&osaka, "00:09:47: ISAKMP (0:0): received packet")
+        })
+        .unwrap();
+    assert_eq!(moments[sent]["time"], moments[got]["time"]);
+    // One log alone has no timeline.
+    let (_, single) = run(&[tokyo]);
+    assert!(single.get("timeline").is_none());
+}

@@ -11,6 +11,7 @@ mod lookup;
 mod pairing;
 mod phase1;
 mod phase2;
+pub mod timeline;
 mod traffic;
 
 pub use cause::{Cause, Step};
@@ -36,6 +37,8 @@ pub struct Diagnosis {
     pub directions: Vec<Direction>,
     /// Some device output shows a phase completing or an SA up.
     pub up_seen: bool,
+    /// Both peers' logs on one clock, when two logs carry times.
+    pub timeline: timeline::Timeline,
 }
 
 fn uses_psk(dev: &Device) -> bool {
@@ -201,6 +204,7 @@ pub fn diagnose(case: &Case) -> Diagnosis {
         findings: all,
         directions,
         up_seen,
+        timeline: timeline::build(&case.devices, &case.events),
     }
 }
 

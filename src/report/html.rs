@@ -128,6 +128,31 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "</div>");
     }
+    if let Some(t) = &r.timeline {
+        let _ = writeln!(
+            o,
+            "<h2>Timeline</h2><p>Times on {}'s clock.</p><ul>",
+            esc(&t.clock_of)
+        );
+        for off in &t.offsets {
+            let _ = writeln!(o, "<li>{}</li>", esc(&super::offset_text(off)));
+        }
+        let _ = writeln!(
+            o,
+            "</ul><table><tr><th>time</th><th>device</th><th>what</th><th>evidence</th></tr>"
+        );
+        for m in &t.moments {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                esc(&m.time),
+                esc(&m.device),
+                esc(&m.what),
+                esc(&evidence_ref(&m.evidence))
+            );
+        }
+        let _ = writeln!(o, "</table>");
+    }
     if !r.next_steps.is_empty() {
         let _ = writeln!(o, "<h2>Next steps</h2>");
         for s in &r.next_steps {

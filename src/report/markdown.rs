@@ -91,6 +91,30 @@ pub fn render(r: &Report) -> String {
             code_block(&mut o, &fix.commands);
         }
     }
+    if let Some(t) = &r.timeline {
+        let _ = writeln!(
+            o,
+            "\n## Timeline (times on {}'s clock)\n",
+            cell(&t.clock_of)
+        );
+        for off in &t.offsets {
+            let _ = writeln!(o, "- {}", cell(&super::offset_text(off)));
+        }
+        let _ = writeln!(
+            o,
+            "\n| time | device | what | evidence |\n|---|---|---|---|"
+        );
+        for m in &t.moments {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | `{}` |",
+                m.time,
+                cell(&m.device),
+                cell(&m.what),
+                cell(&evidence_ref(&m.evidence))
+            );
+        }
+    }
     if !r.next_steps.is_empty() {
         let _ = writeln!(o, "\n## Next steps");
         for s in &r.next_steps {

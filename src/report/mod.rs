@@ -20,9 +20,67 @@ pub struct Report {
     pub next_steps: Vec<NextStep>,
     pub directions: Vec<crate::diagnose::Direction>,
     pub inputs: Vec<InputOut>,
+    /// Both peers' logs merged on one clock (present when two logs carry times).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<TimelineOut>,
     /// Lines the parsers did not model (filled with --verbose).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<EvidenceOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineOut {
+    /// The device whose clock the times are on.
+    pub clock_of: String,
+    pub offsets: Vec<crate::diagnose::timeline::Offset>,
+    pub moments: Vec<MomentOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MomentOut {
+    /// `HH:MM:SS.mmm` on `clock_of`'s clock.
+    pub time: String,
+    pub device: String,
+    pub what: String,
+    pub evidence: EvidenceOut,
+}
+
+fn timeline_out(
+    t: &crate::diagnose::timeline::Timeline,
+    show_secrets: bool,
+) -> Option<TimelineOut> {
+    let first = t.offsets.first()?;
+    Some(TimelineOut {
+        clock_of: first.relative_to.clone(),
+        offsets: t.offsets.clone(),
+        moments: t
+            .moments
+            .iter()
+            .map(|m| MomentOut {
+                time: crate::diagnose::timeline::clock_text(m.at),
+                device: m.device.clone(),
+                what: m.what.clone(),
+                evidence: evidence(&m.loc, show_secrets),
+            })
+            .collect(),
+    })
+}
+
+/// "Osaka's clock reads 12:34:56.7 behind Tokyo's" for a header line.
+pub(crate) fn offset_text(o: &crate::diagnose::timeline::Offset) -> String {
+    let dir = if o.seconds < 0.0 {
+        "behind"
+    } else {
+        "ahead of"
+    };
+    format!(
+        "{}'s clock runs {} {dir} {}'s (aligned on {} packet{})",
+        o.device,
+        crate::diagnose::timeline::duration_text(o.seconds.abs()),
+        o.relative_to,
+        o.matched_packets,
+        if o.matched_packets == 1 { "" } else { "s" }
+    )
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -234,6 +292,7 @@ pub fn build(case: &Case, diag: &Diagnosis, opts: &Options) -> Report {
             .collect(),
         next_steps: next_steps(diag, &case.devices),
         directions: diag.directions.clone(),
+        timeline: timeline_out(&diag.timeline, opts.show_secrets),
         inputs,
         skipped: if opts.verbose {
             case.devices

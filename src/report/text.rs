@@ -99,6 +99,23 @@ pub fn render(r: &Report, colour: bool) -> String {
             }
         }
     }
+    if let Some(t) = &r.timeline {
+        let _ = writeln!(o, "\nTimeline (times on {}'s clock):", t.clock_of);
+        for off in &t.offsets {
+            let _ = writeln!(o, "  {}", super::offset_text(off));
+        }
+        let width = t.moments.iter().map(|m| m.device.len()).max().unwrap_or(0);
+        for m in &t.moments {
+            let _ = writeln!(
+                o,
+                "  {} {:width$}  {}  [{}]",
+                m.time,
+                m.device,
+                m.what,
+                evidence_ref(&m.evidence)
+            );
+        }
+    }
     if !r.next_steps.is_empty() {
         let _ = writeln!(o, "\nNext steps:");
         for s in &r.next_steps {
