@@ -104,10 +104,13 @@ pub fn parse_cisco_time(text: &str) -> Option<Epoch> {
             let h: i64 = it.next()?.parse().ok()?;
             let m: i64 = it.next()?.parse().ok()?;
             let s: f64 = it.next().unwrap_or("0").parse().ok()?;
+            if !(0..24).contains(&h) || !(0..60).contains(&m) || !(0.0..61.0).contains(&s) {
+                return None;
+            }
             hms = Some(h * 3600 + m * 60 + s as i64);
         } else if let Some(i) = MONTHS
             .iter()
-            .position(|m| w.len() >= 3 && w[..3].eq_ignore_ascii_case(m))
+            .position(|m| w.get(..3).is_some_and(|head| head.eq_ignore_ascii_case(m)))
         {
             month = Some(i as u32 + 1);
         } else if let Ok(n) = w.parse::<i64>() {
@@ -156,5 +159,11 @@ mod tests {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(parse_cisco_time("no date here"), None);
         assert_eq!(parse_cisco_time("99:99 Foo 77"), None);
+        // Found by fuzzing: a multi-byte character across the month test, huge hours.
+        assert_eq!(parse_cisco_time("10:00:00 UTC m\u{11}é 3 2004"), None);
+        assert_eq!(
+            parse_cisco_time("ma\u{e9}x 99999999999999:00:00 Mar 3 2004"),
+            None
+        );
     }
 }

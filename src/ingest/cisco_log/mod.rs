@@ -357,7 +357,13 @@ pub fn parse_reader(path: &str, reader: impl std::io::BufRead + Send) -> Output 
     parse_blocks(path, reader, BLOCK)
 }
 
-/// [`parse_reader`] with blocks of `size` bytes (tests cut small inputs into many blocks).
+/// Reads `bytes` in blocks of `size` bytes on every core, as a large file is read: for fuzzing
+/// and tests, which cut small inputs into many blocks.
+pub fn parse_in_blocks(path: &str, bytes: &[u8], size: usize) -> Output {
+    parse_blocks(path, bytes, size.max(1))
+}
+
+/// [`parse_reader`] with blocks of `size` bytes.
 fn parse_blocks(path: &str, reader: impl std::io::Read + Send, size: usize) -> Output {
     let mut seq = Seq::new(path);
     let mut blocks = Blocks {
