@@ -76,6 +76,35 @@ const BOOK: &[(&str, &str, &[&str], &str)] = &[
         &["identity-not-permitted"],
         "IKE_QUICKMODE_BAD_CERT",
     ),
+    // The verification outputs the chapter shows after each fix, and its other debug.
+    ("8-32-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-35-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-38-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-43-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-47-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-50-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-55-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-59-osaka-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-65-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-69-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-75-tokyo-show-isakmp-sa-qm-idle.txt", "healthy", &[], ""),
+    ("8-79-tokyo-show-ipsec-sa-up.txt", "healthy", &[], ""),
+    ("8-83-tokyo-show-ipsec-sa-up.txt", "healthy", &[], ""),
+    ("8-89-tokyo-show-ipsec-sa-up.txt", "healthy", &[], ""),
+    ("8-94-tokyo-show-ipsec-sa-up.txt", "healthy", &[], ""),
+    ("8-76-78-tokyo-quick-mode-ok.log", "healthy", &[], ""),
+    (
+        "8-70-tokyo-notify-no-hash-after-mm5.log",
+        "psk-mismatch",
+        &["psk-mismatch"],
+        "Notify has no hash. Rejected.",
+    ),
+    (
+        "8-84-tokyo-qm-proposal-not-chosen.log",
+        "transform-set-mismatch",
+        &["transform-set-mismatch"],
+        "processing NOTIFY PROPOSAL_NOT_CHOSEN",
+    ),
 ];
 
 #[test]
@@ -358,4 +387,32 @@ fn two_logs_with_skewed_clocks_are_ordered_on_one_clock() {
     // One log alone has no timeline.
     let (_, single) = run(&[tokyo]);
     assert!(single.get("timeline").is_none());
+}
+
+/// A log read alone ranks the readings it allows; the other side's output decides (Examples
+/// 8-70 with 8-71: Osaka refused Tokyo's certificate; 8-84 with 8-85/8-86: the crypto ACLs
+/// are not mirror images).
+#[test]
+fn the_other_sides_output_decides_between_ranked_readings() {
+    let book = |f: &str| fixture(&format!("logs/book/{f}"));
+    let (_, alone) = run(&[book("8-70-tokyo-notify-no-hash-after-mm5.log")]);
+    assert!(codes(&alone, "warning").contains(&"cert-invalid".to_string()));
+    let (_, both) = run(&[
+        book("8-70-tokyo-notify-no-hash-after-mm5.log"),
+        book("8-71-osaka-invalid-cert.log"),
+    ]);
+    assert_eq!(both["verdict"], "cert-invalid", "{both:#}");
+    assert!(!codes(&both, "error").contains(&"psk-mismatch".to_string()));
+    let (_, alone) = run(&[book("8-84-tokyo-qm-proposal-not-chosen.log")]);
+    assert!(codes(&alone, "warning").contains(&"crypto-acl-asymmetric".to_string()));
+    let (_, all) = run(&[
+        book("8-84-tokyo-qm-proposal-not-chosen.log"),
+        book("8-85-tokyo-show-ipsec-sa-no-sas.txt"),
+        book("8-86-osaka-show-ipsec-sa.txt"),
+    ]);
+    assert_eq!(all["verdict"], "crypto-acl-asymmetric", "{all:#}");
+    assert_eq!(
+        codes(&all, "error"),
+        vec!["crypto-acl-asymmetric".to_string()]
+    );
 }

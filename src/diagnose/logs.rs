@@ -3,7 +3,7 @@
 //! implies about the cause may still be an inference (likely).
 
 use super::cause::{Cause, Step};
-use super::finding::{Finding, Probe, Remedy, Severity};
+use super::finding::{Confidence, Finding, Probe, Remedy, Severity};
 
 /// How to fix a clock on IOS: set it now, and keep it with NTP.
 const CLOCK_FIX: &str = "set the clock (exec: `clock set hh:mm:ss day month year`) and keep it right with NTP (`ntp server <address>`)";
@@ -94,6 +94,28 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
         if let (EventKind::Counters { local: Some(l), .. }, Some(d)) = (&e.kind, &e.device) {
             local_of.entry(*l).or_insert_with(|| d.clone());
         }
+    }
+    // Two logs that each talk to one address talk to each other (the peers' addresses are
+    // often in no evidence when only debug output is given).
+    let mut talks: Vec<(&str, Vec<IpAddr>)> = Vec::new();
+    for s in &all {
+        match talks.iter_mut().find(|(d, _)| *d == s.device) {
+            Some((_, v)) => v.extend(s.peer),
+            None => talks.push((s.device, s.peer.into_iter().collect())),
+        }
+    }
+    for (_, v) in &mut talks {
+        v.sort();
+        v.dedup();
+    }
+    if let [(a, pa), (b, pb)] = talks.as_slice()
+        && let ([x], [y]) = (pa.as_slice(), pb.as_slice())
+        && x != y
+        && owner(devices, Some(*x)).is_none()
+        && owner(devices, Some(*y)).is_none()
+    {
+        local_of.entry(*x).or_insert_with(|| b.to_string());
+        local_of.entry(*y).or_insert_with(|| a.to_string());
     }
     let mut by_device: std::collections::HashMap<&str, Vec<&Stream<'_>>> = Default::default();
     for s in &all {
@@ -305,6 +327,51 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 ),
             );
         }
+        if s.any(|k| matches!(k, EventKind::AuthRefusedByPeer)) {
+            // What d authenticates with, when its IKE policies are in the evidence.
+            let dev = devices.iter().find(|x| x.name == d && x.known.ike_policies);
+            let certs = dev.is_some_and(|x| {
+                x.ike_proposals
+                    .iter()
+                    .any(|p| !p.builtin && p.auth == Some(crate::model::AuthMethod::RsaSig))
+            });
+            let psk = dev.is_some_and(|x| {
+                x.ike_proposals
+                    .iter()
+                    .any(|p| !p.builtin && p.auth == Some(crate::model::AuthMethod::PreShared))
+            });
+            let locs = s.locs(|k| matches!(k, EventKind::AuthRefusedByPeer));
+            let (main, alt) = if certs && !psk {
+                (Cause::CertInvalid, None)
+            } else if psk && !certs {
+                (Cause::PskMismatch, None)
+            } else {
+                (Cause::PskMismatch, Some(Cause::CertInvalid))
+            };
+            push(
+                Finding::new(
+                    main,
+                    d,
+                    format!("{other} refused {d}'s authentication (main mode message 5): its answer came back as a notify without a hash. {}", match main {
+                        Cause::CertInvalid => format!("{d} authenticates with a certificate: {other} does not accept it (validity against {other}'s clock, CA trust, revocation)."),
+                        _ => format!("With pre-shared keys this means the two keys differ; with certificates, that {other} does not accept {d}'s. {other}'s own debug says which."),
+                    }),
+                )
+                .evidence(locs.iter().copied())
+                .check(&other, "its debug names the reason", vec![Probe::DebugIke, Probe::ShowKeys, Probe::ShowClock, Probe::ShowCertificates]),
+            );
+            if let Some(alt) = alt {
+                push(
+                    Finding::new(
+                        alt,
+                        d,
+                        format!("The same refusal comes from {other} rejecting {d}'s certificate, when certificates are used."),
+                    )
+                    .severity(Severity::Warning)
+                    .evidence(locs.iter().copied()),
+                );
+            }
+        }
         if s.any(|k| matches!(k, EventKind::InvalidSpi)) {
             push(
                 Finding::new(
@@ -439,7 +506,6 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                             d,
                             format!("{other} answered {d}'s {request} with {notify}: the transform sets differ, or the crypto ACLs are not mirror images, or PFS is required on one side only (which one shows in {other}'s debug or in both configs)."),
                         )
-                        .certain()
                         .evidence(qm_refused.iter().copied())
                         .check(d, "compare transform sets and crypto ACLs", vec![Probe::ShowTransformSets, Probe::ShowPolicies])
                         .check(&other, "the responder says which it refused", vec![Probe::DebugIke, Probe::ShowTransformSets, Probe::ShowPolicies]),
@@ -664,5 +730,47 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
             }
         }
     }
+    settle_quick_mode_refusals(out)
+}
+
+/// A quick-mode refusal read alone is ranked as a transform mismatch first (likely); when
+/// other output proves the crypto ACLs are not mirror images (both ends' SAs, the
+/// responder's own refusal of the proxy identities), that is the cause and the guess goes.
+fn settle_quick_mode_refusals(mut out: Vec<Finding>) -> Vec<Finding> {
+    let proved: Vec<Vec<String>> = out
+        .iter()
+        .filter(|f| {
+            f.code == Cause::CryptoAclAsymmetric
+                && f.severity == Severity::Error
+                && f.confidence == Confidence::Certain
+        })
+        .map(|f| f.parties.clone())
+        .collect();
+    out.retain(|f| {
+        !(f.code == Cause::TransformSetMismatch
+            && f.confidence == Confidence::Likely
+            && proved.contains(&f.parties))
+    });
+    // An authentication refusal seen from the initiator: the responder's own proof of a
+    // certificate or key fault decides between the two readings.
+    let proved_auth: Vec<(Cause, Vec<String>)> = out
+        .iter()
+        .filter(|f| {
+            matches!(f.code, Cause::CertInvalid | Cause::PskMismatch)
+                && f.confidence == Confidence::Certain
+        })
+        .map(|f| (f.code, f.parties.clone()))
+        .collect();
+    out.retain(|f| {
+        let other = match f.code {
+            Cause::CertInvalid => Cause::PskMismatch,
+            Cause::PskMismatch => Cause::CertInvalid,
+            _ => return true,
+        };
+        f.confidence == Confidence::Certain
+            || !proved_auth
+                .iter()
+                .any(|(c, p)| *c == other && *p == f.parties)
+    });
     out
 }

@@ -273,9 +273,13 @@ fn merge_evidence(all: &mut Vec<Finding>, f: Finding) {
         .find(|g| g.code == f.code && g.parties == f.parties);
     match same {
         Some(g) => {
-            if f.confidence == Confidence::Certain {
-                g.confidence = Confidence::Certain;
+            // Proof from another source makes a ranked alternative the fault itself, told in
+            // the words of the proof (its device, its summary).
+            let mut f = f;
+            if f.confidence == Confidence::Certain && g.confidence != Confidence::Certain {
+                std::mem::swap(g, &mut f);
             }
+            g.severity = g.severity.min(f.severity);
             absorb(g, f);
         }
         None => {

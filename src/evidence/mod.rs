@@ -68,6 +68,9 @@ pub enum EventKind {
     /// The responder found no policy for the proposed proxy identities / traffic selectors.
     SelectorsRejected,
     CertInvalid,
+    /// The peer answered this device's authentication message (main mode 5) with a notify
+    /// that has no hash: it refused our key or certificate ("Notify has no hash. Rejected.").
+    AuthRefusedByPeer,
     QuickModeBadCert,
     /// ESP arrived for an SPI this device has no SA for (%CRYPTO-4-RECVD_PKT_INV_SPI).
     InvalidSpi,

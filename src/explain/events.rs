@@ -108,6 +108,16 @@ pub(super) fn explain(term: &str, kind: &EventKind) -> Option<Explanation> {
                 "show crypto pki certificates (validity dates)",
             ],
         ),
+        EventKind::AuthRefusedByPeer => entry(
+            "authentication refused by the peer",
+            "After main mode message 5 the peer answered with an unauthenticated notify: it could not verify this device (different pre-shared key, or a certificate it does not accept).",
+            P1,
+            &[PskMismatch, CertInvalid],
+            &[
+                "the peer's debug crypto isakmp says which",
+                "show crypto isakmp key / show crypto pki certificates and show clock",
+            ],
+        ),
         EventKind::QuickModeBadCert => entry(
             "identity not permitted",
             "Quick mode was refused because the peer's identity is not in the crypto map's identity list.",

@@ -259,6 +259,8 @@ pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
         // "phase 2 SA (policy) not acceptable" follows either refusal: the line before it
         // (proxy identities, identity, transforms) tells which, and the engine reads that.
         out.push(ev(EventKind::NoProposalAccepted { phase: 2 }, peer()));
+    } else if k.has(K::NOTIFY_NO_HASH) {
+        out.push(ev(EventKind::AuthRefusedByPeer, peer()));
     } else if k.has(K::INV_SPI) {
         out.push(ev(
             EventKind::InvalidSpi,

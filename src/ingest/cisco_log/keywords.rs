@@ -52,6 +52,7 @@ keywords! {
     TRANSFORM_NOT_SUPPORTED = "transform proposal not supported",
     SA_CREATED = "sa created",
     INV_SPI = "RECVD_PKT_INV_SPI",
+    NOTIFY_NO_HASH = "Notify has no hash",
     REPLAY_ERR = "PKT_REPLAY_ERR",
     IKEV2 = "IKEv2",
     IKEV2_SYSLOG = "%IKEV2-",
