@@ -258,3 +258,21 @@ fn a_config_contradicted_by_the_devices_own_show_output_is_reported() {
     let cfg_line = line_of(&cfgs[0], "set peer 172.16.6.2");
     assert!(cites(&mixed, "evidence-contradiction", &cfgs[0], cfg_line));
 }
+
+#[test]
+fn an_identity_refusal_cites_the_identity_list_the_device_shows() {
+    // Example 8-90 (Tokyo's debug) with 8-91/8-92 (its crypto map and identity list).
+    let log = fixture("logs/book/8-90-tokyo-quickmode-bad-cert.log");
+    let show = fixture("logs/book-show/tokyo-8-91-92-show-crypto-map-identity.txt");
+    let (_, r) = run(&[log, show.clone()]);
+    assert_eq!(r["verdict"], "identity-not-permitted");
+    let line = line_of(&show, "fqdn Niigata.mjlnet.com");
+    assert!(cites(&r, "identity-not-permitted", &show, line), "{r:#}");
+    let f = &r["findings"][0];
+    assert!(
+        f["summary"]
+            .as_str()
+            .unwrap()
+            .contains("fqdn Niigata.mjlnet.com")
+    );
+}

@@ -400,16 +400,42 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
             );
         }
         if s.any(|k| matches!(k, EventKind::QuickModeBadCert)) {
+            // The identity lists the device's config or show output names, as proof of what
+            // it admits.
+            let lists: Vec<&crate::model::ike::IdentityList> = devices
+                .iter()
+                .filter(|x| x.name == d)
+                .flat_map(|x| {
+                    x.policies
+                        .iter()
+                        .filter_map(|p| p.identity_list.as_ref())
+                        .filter_map(|(n, _)| x.identity_lists.iter().find(|l| &l.name == n))
+                })
+                .collect();
+            let admits: Vec<String> = lists
+                .iter()
+                .flat_map(|l| l.permits.iter().map(|(m, _)| m.to_string()))
+                .collect();
+            let what = if admits.is_empty() {
+                String::new()
+            } else {
+                format!(" It admits only: {}.", admits.join(", "))
+            };
             push(
                 Finding::new(
                     Cause::IdentityNotPermitted,
                     d,
-                    format!("{d} refused quick mode from {other}: the peer's identity is not in the identity list of the crypto map (IKE_QUICKMODE_BAD_CERT)."),
+                    format!("{d} refused quick mode from {other}: the peer's identity is not in the identity list of the crypto map (IKE_QUICKMODE_BAD_CERT).{what}"),
                 )
                 .certain()
                 .step(Step::Phase2)
                 .evidence(s.locs(|k| matches!(k, EventKind::QuickModeBadCert)))
-                .check(d, "see the identity list", vec![Probe::ShowPolicies]),
+                .evidence(lists.iter().flat_map(|l| std::iter::once(&l.loc).chain(l.permits.iter().map(|(_, loc)| loc))))
+                .check(d, "see the identity list", {
+                    let mut p = vec![Probe::ShowPolicies];
+                    p.extend(lists.iter().map(|l| Probe::ShowIdentity { name: l.name.clone() }));
+                    p
+                }),
             );
         }
         if s.any(|k| matches!(k, EventKind::SelectorsRejected)) {

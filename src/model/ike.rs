@@ -197,6 +197,18 @@ pub enum IdentityMatch {
     Any,
 }
 
+impl std::fmt::Display for IdentityMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IdentityMatch::Address(a) => write!(f, "address {a}"),
+            IdentityMatch::Fqdn(n) => write!(f, "fqdn {n}"),
+            IdentityMatch::FqdnSuffix(n) => write!(f, "host domain {n}"),
+            IdentityMatch::Dn(n) => write!(f, "dn {n}"),
+            IdentityMatch::Any => f.write_str("any identity"),
+        }
+    }
+}
+
 impl IdentityMatch {
     pub fn admits(&self, id: &Identity) -> bool {
         match (self, id) {
