@@ -77,6 +77,7 @@ causes! {
     LifetimeMismatch = "lifetime-mismatch", Phase1;
     PeerNotInEvidence = "peer-not-in-evidence", none;
     EvidenceContradiction = "evidence-contradiction", none;
+    NatInPath = "nat-in-path", none;
 }
 
 impl fmt::Display for Cause {

@@ -3,6 +3,7 @@
 //! Every tunnel is walked once per direction that can initiate: phase 1 (initiated →
 //! reaches the responder → proposal accepted → authenticated), phase 2, then traffic.
 
+mod captures;
 pub mod cause;
 mod clock;
 pub mod finding;
@@ -184,6 +185,9 @@ pub fn diagnose(case: &Case) -> Diagnosis {
             all.push(contradiction(&d.name, c));
         }
     }
+    for f in captures::findings(&case.events) {
+        merge_evidence(&mut all, f);
+    }
     for f in logs::findings(&case.devices, &case.events, &all) {
         merge_evidence(&mut all, f);
     }
@@ -198,6 +202,9 @@ pub fn diagnose(case: &Case) -> Diagnosis {
             )
         }
         crate::evidence::EventKind::Counters { encaps, decaps, .. } => *encaps > 0 && *decaps > 0,
+        crate::evidence::EventKind::WireIke(w) => {
+            (w.exchange == "IKE_AUTH" && w.response == Some(true)) || w.exchange == "quick"
+        }
         _ => false,
     });
     Diagnosis {
@@ -288,6 +295,11 @@ fn merge_evidence(all: &mut Vec<Finding>, f: Finding) {
                     && f.parties.iter().any(|p| g.parties.contains(p))
                     && g.peer == f.peer
             }) {
+                let mut f = f;
+                if f.confidence == Confidence::Certain && g.confidence != Confidence::Certain {
+                    std::mem::swap(g, &mut f);
+                }
+                g.severity = g.severity.min(f.severity);
                 absorb(g, f);
             } else {
                 all.push(f);

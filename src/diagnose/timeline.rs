@@ -83,7 +83,35 @@ fn what(e: &Event) -> Option<String> {
         EventKind::PhaseComplete { phase } => format!("completes phase {phase} with{peer}"),
         EventKind::InvalidSpi => format!("gets ESP on an unknown SPI from{peer}"),
         EventKind::ReplayDrop => "drops a replayed/reordered packet".into(),
-        EventKind::StateChange { .. } | EventKind::SaState { .. } | EventKind::Counters { .. } => {
+        EventKind::WireIke(w) => format!(
+            "{} {} {} #{} {} -> {}{}",
+            if w.version == 1 { "IKEv1" } else { "IKEv2" },
+            w.exchange,
+            match w.response {
+                Some(true) => "response",
+                Some(false) => "request",
+                None => "message",
+            },
+            w.message_id,
+            w.src,
+            w.dst,
+            if w.notifies.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", w.notifies.join(", "))
+            }
+        ),
+        EventKind::WireFragments(f) => format!(
+            "only {} fragment(s) of a datagram {} -> {} arrived",
+            f.frames.len(),
+            f.src,
+            f.dst
+        ),
+        EventKind::WireIcmp(i) => format!("ICMP {} from {}", i.kind, i.from),
+        EventKind::StateChange { .. }
+        | EventKind::SaState { .. }
+        | EventKind::Counters { .. }
+        | EventKind::WireEsp(_) => {
             return None;
         }
     })

@@ -2,6 +2,8 @@
 //! Each event carries where it was read (file and line, or capture and frame) and the device
 //! whose output it is, when that is known.
 
+pub mod wire;
+
 use crate::model::Loc;
 use serde::Serialize;
 use std::net::IpAddr;
@@ -76,6 +78,13 @@ pub enum EventKind {
     InvalidSpi,
     /// A decrypted packet failed the anti-replay check (%CRYPTO-4-PKT_REPLAY_ERR).
     ReplayDrop,
+    /// Captures: an IKE message on the wire.
+    WireIke(Box<wire::WireIke>),
+    /// Captures: an IP datagram whose fragments did not all arrive.
+    WireFragments(Box<wire::WireFragments>),
+    WireIcmp(Box<wire::WireIcmp>),
+    /// Captures: one ESP SA's packets in one direction.
+    WireEsp(Box<wire::WireEsp>),
     PhaseComplete {
         phase: u8,
     },

@@ -164,6 +164,10 @@ pub(super) fn explain(term: &str, kind: &EventKind) -> Option<Explanation> {
             &[],
         ),
         EventKind::IkeMessage { .. }
+        | EventKind::WireIke(_)
+        | EventKind::WireFragments(_)
+        | EventKind::WireIcmp(_)
+        | EventKind::WireEsp(_)
         | EventKind::StateChange { .. }
         | EventKind::Notify { .. }
         | EventKind::SaState { .. }

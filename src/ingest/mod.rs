@@ -3,6 +3,7 @@
 
 pub mod cisco_ios;
 pub mod cisco_log;
+pub mod pcap;
 
 use crate::evidence::Event;
 use crate::model::Device;
@@ -44,6 +45,7 @@ pub const STREAM_ABOVE: u64 = 16 << 20;
 pub enum Kind {
     CiscoIosConfig,
     CiscoOutput,
+    Capture,
     Unrecognised,
 }
 
@@ -55,6 +57,8 @@ pub struct OutputFile {
     /// Events read, including repeats that were counted but not kept.
     pub events: u64,
     pub unrecognised: Vec<crate::model::Loc>,
+    /// A packet capture rather than device text output.
+    pub capture: bool,
 }
 
 /// What was read: devices (one per peer), evidence events, and the inputs we could not use.
@@ -175,7 +179,10 @@ pub fn load(args: &[String]) -> Result<Vec<Input>, IngestError> {
         }
         for f in files {
             let size = std::fs::metadata(&f).map(|m| m.len()).unwrap_or(0);
-            let (text, stream) = if size > STREAM_ABOVE {
+            // Captures are binary and always streamed: only their first bytes are read here.
+            let (text, stream) = if is_capture(&f) {
+                (String::new(), Some(f.clone()))
+            } else if size > STREAM_ABOVE {
                 (read_head(&f)?, Some(f.clone()))
             } else {
                 (read_text(&f)?, None)
@@ -191,11 +198,26 @@ pub fn load(args: &[String]) -> Result<Vec<Input>, IngestError> {
     Ok(inputs)
 }
 
+/// A pcap or pcapng file, told by its first bytes.
+pub fn is_capture(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && pcap::looks_like(&head)
+}
+
 /// Parses every input by its detected kind and merges what belongs to the same peer.
 pub fn parse(inputs: &[Input]) -> Case {
     let mut case = Case::default();
     for inp in inputs {
-        match detect(&inp.text) {
+        let kind = match &inp.stream {
+            Some(p) if inp.text.is_empty() && is_capture(p) => Kind::Capture,
+            _ => detect(&inp.text),
+        };
+        match kind {
+            Kind::Capture => capture(&mut case, inp),
             Kind::CiscoIosConfig => {
                 let mut d = cisco_ios::parse(&inp.path, &inp.text);
                 if let Some(name) = &inp.peer {
@@ -237,6 +259,7 @@ pub fn parse(inputs: &[Input]) -> Case {
                     device: name,
                     events: o.events.len() as u64 + o.dropped,
                     unrecognised: o.unrecognised,
+                    capture: false,
                 });
                 case.events.extend(o.events);
             }
@@ -244,6 +267,48 @@ pub fn parse(inputs: &[Input]) -> Case {
         }
     }
     case
+}
+
+/// A capture's events belong to the peer it was taken on (`NAME=PATH`, else the file name).
+fn capture(case: &mut Case, inp: &Input) {
+    let name = inp
+        .peer
+        .clone()
+        .unwrap_or_else(|| cisco_ios::file_stem(&inp.path));
+    let file: std::sync::Arc<str> = std::sync::Arc::from(inp.path.as_str());
+    let mut unrecognised = Vec::new();
+    let read = inp.stream.as_ref().map(std::fs::File::open).map(|f| {
+        f.map(|f| pcap::parse_reader(&inp.path, std::io::BufReader::with_capacity(1 << 20, f)))
+    });
+    let (mut events, counted) = match read {
+        Some(Ok(Ok(c))) => {
+            let n = c.events.len() as u64 + c.dropped;
+            (c.events, n)
+        }
+        Some(Ok(Err(e))) => {
+            // What was read before the damage is still evidence; the damage is noted.
+            unrecognised.push(crate::model::Loc::frame(&file, 0, &format!("capture: {e}")));
+            (Vec::new(), 0)
+        }
+        _ => {
+            case.unrecognised.push(inp.path.clone());
+            return;
+        }
+    };
+    let mut stub = Device::new(&name, crate::model::Platform::Unknown);
+    stub.source_files.push(inp.path.clone());
+    merge(&mut case.devices, stub);
+    for e in &mut events {
+        e.device = Some(name.clone());
+    }
+    case.outputs.push(OutputFile {
+        path: inp.path.clone(),
+        device: Some(name),
+        events: counted,
+        unrecognised,
+        capture: true,
+    });
+    case.events.extend(events);
 }
 
 /// Two configs with the same host name describe one peer; later files add to earlier ones.

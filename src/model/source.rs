@@ -33,6 +33,18 @@ impl Loc {
         }
     }
 
+    /// A frame of a packet capture, with a one-line summary as its text.
+    pub fn frame(file: &Arc<str>, frame: u64, text: &str) -> Self {
+        Loc {
+            file: file.clone(),
+            line: None,
+            packet: Some(frame),
+            text: Arc::from(text),
+            secret_text: None,
+            statement: None,
+        }
+    }
+
     /// A location that was not written by the user but implied by the platform (defaults).
     pub fn implied(file: &Arc<str>, text: &str) -> Self {
         Loc {

@@ -255,6 +255,7 @@ pub fn build(case: &Case, diag: &Diagnosis, opts: &Options) -> Report {
                 InputOut {
                     file: f.clone(),
                     kind: match output {
+                        Some(o) if o.capture => "capture".to_string(),
                         Some(_) => format!("{}-output", d.platform.as_str()),
                         None => format!("{}-config", d.platform.as_str()),
                     },

@@ -1,0 +1,613 @@
+//! What packet captures prove: which IKE messages went unanswered, whose fragments never
+//! arrived, which notifies refused what, which way ESP flows. With captures from both ends,
+//! each message sent at one end is looked for at the other (by its bytes' digest, which NAT
+//! does not change), so a drop is placed on the path between them.
+
+use super::cause::{Cause, Step};
+use super::finding::{Finding, Probe, Remedy, Severity};
+use crate::evidence::wire::{WireEsp, WireFragments, WireIcmp, WireIke};
+use crate::evidence::{Event, EventKind};
+use crate::model::Loc;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+struct Msg<'a> {
+    w: &'a WireIke,
+    at: &'a Loc,
+    time: Option<f64>,
+}
+
+/// The IKE SAs of one capture, by initiator SPI, in frame order.
+type Sas<'a> = BTreeMap<&'a str, Vec<Msg<'a>>>;
+
+const FRAG_ADVICE: &str = "IKE messages this large need the path to carry IP fragments, or IKE to fragment them itself: enable IKE fragmentation on both peers (IOS: `crypto isakmp fragmentation`, IKEv2 `crypto ikev2 fragmentation mtu 1200`; ASA: `crypto ikev1 fragmentation`, `crypto ikev2 fragmentation mtu 1200`; strongSwan/libreswan: `fragmentation=yes` / `fragmentation=force`), send smaller certificates, and ask the provider to pass IP fragments and ICMP type 3 code 4";
+
+fn capture_of(e: &Event) -> &str {
+    e.device.as_deref().unwrap_or("capture")
+}
+
+fn unanswered_requests<'a>(msgs: &'a [Msg<'a>], initiator: IpAddr) -> Vec<&'a Msg<'a>> {
+    let from_init: Vec<&Msg<'_>> = msgs.iter().filter(|m| m.w.src.ip() == initiator).collect();
+    let from_resp: Vec<&Msg<'_>> = msgs.iter().filter(|m| m.w.src.ip() != initiator).collect();
+    match msgs.first().map(|m| m.w.version) {
+        Some(2) => from_init
+            .into_iter()
+            .filter(|m| m.w.response != Some(true))
+            .filter(|m| {
+                !from_resp
+                    .iter()
+                    .any(|r| r.w.message_id == m.w.message_id && r.w.response == Some(true))
+            })
+            .collect(),
+        // IKEv1 has no response flag: the initiator's messages after the responder's last.
+        _ => {
+            let last_resp = from_resp.last().map(|r| r.at.packet);
+            from_init
+                .into_iter()
+                .filter(|m| last_resp.is_none_or(|l| m.at.packet > l))
+                .collect()
+        }
+    }
+}
+
+fn parties(a: &str, b: String) -> Vec<String> {
+    let mut v = vec![a.to_string(), b];
+    v.sort();
+    v
+}
+
+/// Findings about one IKE SA seen in one capture.
+fn sa_findings(cap: &str, msgs: &[Msg<'_>], icmp: &[(&WireIcmp, &Loc)], out: &mut Vec<Finding>) {
+    let Some(first) = msgs.first() else { return };
+    let init = first.w.src.ip();
+    let resp_addr = first.w.dst;
+    let who = parties(cap, resp_addr.ip().to_string());
+    let from_resp: Vec<&Msg<'_>> = msgs.iter().filter(|m| m.w.src.ip() != init).collect();
+    // Refusals in clear.
+    for m in &from_resp {
+        for n in &m.w.notifies {
+            let (code, step, what) = match n.as_str() {
+                "NO_PROPOSAL_CHOSEN"
+                    if m.w.exchange == "quick" || m.w.exchange == "CREATE_CHILD_SA" =>
+                {
+                    (
+                        Cause::TransformSetMismatch,
+                        Step::Phase2,
+                        "none of the offered IPsec proposals",
+                    )
+                }
+                "NO_PROPOSAL_CHOSEN" => (
+                    Cause::IkeProposalMismatch,
+                    Step::Phase1,
+                    "none of the offered IKE proposals",
+                ),
+                "TS_UNACCEPTABLE" | "INVALID_ID_INFORMATION" => (
+                    Cause::CryptoAclAsymmetric,
+                    Step::Phase2,
+                    "the proposed traffic selectors",
+                ),
+                "AUTHENTICATION_FAILED" => (
+                    Cause::PskMismatch,
+                    Step::Phase1,
+                    "the initiator's authentication",
+                ),
+                _ => continue,
+            };
+            let mut f = Finding::new(
+                code,
+                cap,
+                format!(
+                    "{} refused {what} from {init}: its {} {} carries {n} (frame {}).",
+                    m.w.src.ip(),
+                    m.w.exchange,
+                    if m.w.response == Some(true) {
+                        "response"
+                    } else {
+                        "message"
+                    },
+                    m.at.packet.unwrap_or(0)
+                ),
+            )
+            .certain()
+            .step(step)
+            .evidence([m.at]);
+            f.parties = who.clone();
+            out.push(f);
+        }
+    }
+    // Requests the responder never answered.
+    let open = unanswered_requests(msgs, init);
+    if open.len() < 2 {
+        return;
+    }
+    let evidence: Vec<&Loc> = open.iter().map(|m| m.at).take(6).collect();
+    let fragmented = open.iter().any(|m| m.w.ip_fragments > 0);
+    let big = open.iter().map(|m| m.w.length).max().unwrap_or(0);
+    let on_4500 = open.iter().all(|m| m.w.dst.port() == 4500)
+        && msgs
+            .iter()
+            .any(|m| m.w.dst.port() == 500 && m.w.src.ip() != init);
+    let icmp_about: Vec<&(&WireIcmp, &Loc)> = icmp
+        .iter()
+        .filter(|(i, _)| {
+            i.about
+                .is_some_and(|(s, d, _)| s == init && d == resp_addr.ip())
+        })
+        .collect();
+    let frag_needed = icmp
+        .iter()
+        .any(|(i, _)| i.kind == "frag-needed" || i.kind == "packet-too-big");
+    let exchange = &open[0].w.exchange;
+    let mut f = if let Some((i, at)) = icmp_about.first() {
+        let code = if i.kind == "admin-prohibited" {
+            Cause::IkeBlocked
+        } else {
+            Cause::IpUnreachable
+        };
+        Finding::new(
+            code,
+            cap,
+            format!(
+                "{init}'s {exchange} to {} goes unanswered ({} sends), and ICMP {} comes back from {} about it.",
+                resp_addr,
+                open.len(),
+                i.kind,
+                i.from
+            ),
+        )
+        .certain()
+        .evidence([*at])
+    } else if fragmented {
+        Finding::new(
+            Cause::IkeFragmentsDropped,
+            cap,
+            format!(
+                "{init} sends its {exchange} ({big} bytes, in IP fragments) to {} {} times and never gets an answer, while smaller messages went through: the fragments are lost on the path{}.",
+                resp_addr,
+                open.len(),
+                if frag_needed {
+                    ""
+                } else {
+                    " (and no ICMP fragmentation-needed came back: Path MTU Discovery cannot work)"
+                }
+            ),
+        )
+    } else if on_4500 {
+        Finding::new(
+            Cause::NattBlocked,
+            cap,
+            format!(
+                "{init} moved to UDP 4500 for its {exchange} (NAT traversal) and {} never answers there, though it answered on UDP 500: UDP 4500 is filtered.",
+                resp_addr
+            ),
+        )
+    } else if first.w.version == 1 && open.iter().all(|m| m.w.encrypted && m.w.exchange == "main") {
+        Finding::new(
+            Cause::PskMismatch,
+            cap,
+            format!(
+                "{} answered main mode up to the key exchange, but never answers {init}'s encrypted message 5: it cannot decrypt it, most often because the pre-shared keys differ.",
+                resp_addr.ip()
+            ),
+        )
+    } else {
+        Finding::new(
+            Cause::IkeBlocked,
+            cap,
+            format!(
+                "{init} sends its {exchange} to {} {} times and nothing comes back in this capture: UDP {} is filtered on the way, the peer is unreachable, or it is the wrong address.",
+                resp_addr,
+                open.len(),
+                resp_addr.port()
+            ),
+        )
+    };
+    f = f.evidence(evidence).check(
+        cap,
+        "capture at the other end too: does the request arrive, does an answer leave?",
+        vec![Probe::Capture {
+            local: Some(init),
+            peer: resp_addr.ip(),
+        }],
+    );
+    if fragmented {
+        f = f.fix(
+            cap,
+            vec![Remedy::Text {
+                text: FRAG_ADVICE.into(),
+            }],
+        );
+    }
+    f.parties = who;
+    out.push(f);
+}
+
+/// INVALID_KE_PAYLOAD is fine when the initiator retries with the group asked for (often on a
+/// new IKE SA); a mismatch when it never does.
+fn invalid_ke(cap: &str, sas: &Sas<'_>, out: &mut Vec<Finding>) {
+    let all: Vec<&Msg<'_>> = sas.values().flatten().collect();
+    for m in all
+        .iter()
+        .filter(|m| m.w.notifies.iter().any(|n| n == "INVALID_KE_PAYLOAD"))
+    {
+        let (resp, init) = (m.w.src.ip(), m.w.dst.ip());
+        for g in &m.w.groups {
+            let retried = all.iter().any(|x| {
+                x.w.src.ip() == init
+                    && x.w.dst.ip() == resp
+                    && x.w.groups.contains(g)
+                    && x.at.packet > m.at.packet
+            });
+            if retried {
+                continue;
+            }
+            let mut offered: Vec<u16> = all
+                .iter()
+                .filter(|x| x.w.src.ip() == init && x.w.dst.ip() == resp)
+                .flat_map(|x| x.w.groups.iter().copied())
+                .collect();
+            offered.sort();
+            offered.dedup();
+            let offered: Vec<String> = offered.iter().map(|x| x.to_string()).collect();
+            let mut f = Finding::new(
+                Cause::IkeProposalMismatch,
+                cap,
+                format!(
+                    "{resp} wants Diffie-Hellman group {g} (INVALID_KE_PAYLOAD) but {init} never retries with it (it offered group {}).",
+                    if offered.is_empty() { "?".into() } else { offered.join(", ") }
+                ),
+            )
+            .certain()
+            .evidence([m.at]);
+            f.parties = parties(cap, resp.to_string());
+            out.push(f);
+        }
+    }
+}
+
+/// One capture alone shows NAT when IKE runs from a port other than 500/4500 (NAPT), or
+/// moves to UDP 4500, or a private address talks IKE with a public one.
+fn nat_t(cap: &str, sas: &Sas<'_>, out: &mut Vec<Finding>) {
+    let all: Vec<&Msg<'_>> = sas.values().flatten().collect();
+    let napt = all
+        .iter()
+        .find(|m| ![500, 4500].contains(&m.w.src.port()) || ![500, 4500].contains(&m.w.dst.port()));
+    let moved = all
+        .iter()
+        .find(|m| m.w.dst.port() == 4500 || m.w.src.port() == 4500);
+    let private = all.iter().find(|m| {
+        super::lookup::is_private(m.w.src.ip()) != super::lookup::is_private(m.w.dst.ip())
+    });
+    let Some(m) = napt.or(moved).or(private) else {
+        return;
+    };
+    let how = if napt.is_some() {
+        format!(
+            "IKE runs between ports {} and {} (a NAT rewrote the port)",
+            m.w.src.port(),
+            m.w.dst.port()
+        )
+    } else if moved.is_some() {
+        "the peers moved to UDP 4500 (NAT traversal, after detecting NAT)".into()
+    } else {
+        format!(
+            "the private address {} talks IKE with a public one",
+            if super::lookup::is_private(m.w.src.ip()) {
+                m.w.src.ip()
+            } else {
+                m.w.dst.ip()
+            }
+        )
+    };
+    let mut f = Finding::new(
+        Cause::NatInPath,
+        cap,
+        format!("NAT is in the path: {how}. UDP 4500 must pass both ways and AH cannot be used."),
+    )
+    .severity(Severity::Info)
+    .certain()
+    .evidence([m.at]);
+    f.parties = parties(cap, m.w.dst.ip().to_string());
+    out.push(f);
+}
+
+/// Fragment sets of IKE datagrams that arrived only in part (those a two-capture finding
+/// already tells are skipped).
+fn fragment_findings(
+    cap: &str,
+    frags: &[(&WireFragments, &Loc)],
+    cited: &[(String, u32)],
+    out: &mut Vec<Finding>,
+) {
+    for (w, at) in frags {
+        if cited.iter().any(|(c, id)| c == cap && *id == w.id) {
+            continue;
+        }
+        let ike = w.proto == 17
+            && w.ports
+                .is_none_or(|(s, d)| [500, 4500].contains(&s) || [500, 4500].contains(&d));
+        if !ike {
+            continue;
+        }
+        let gaps: Vec<String> = w
+            .missing
+            .iter()
+            .map(|(a, b)| {
+                if b > a {
+                    format!("{a}-{b}")
+                } else {
+                    format!("{a}-end")
+                }
+            })
+            .collect();
+        let mut f = Finding::new(
+            Cause::IkeFragmentsDropped,
+            cap,
+            format!(
+                "Only {} fragment(s) of the {}IP datagram {} from {} to {} reached this capture (frame {}); bytes {} never arrived, so the IKE message inside is lost.",
+                w.frames.len(),
+                w.total.map(|t| format!("{t}-byte ")).unwrap_or_default(),
+                w.id,
+                w.src,
+                w.dst,
+                w.frames.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
+                gaps.join(", ")
+            ),
+        )
+        .certain()
+        .evidence([*at])
+        .fix(cap, vec![Remedy::Text { text: FRAG_ADVICE.into() }]);
+        f.parties = parties(cap, w.src.to_string());
+        out.push(f);
+    }
+}
+
+/// ESP that flows one way only between two peers that both send ESP elsewhere or negotiated.
+fn esp_findings(
+    cap: &str,
+    esp: &[(&WireEsp, &Loc)],
+    ike_pairs: &[(IpAddr, IpAddr)],
+    out: &mut Vec<Finding>,
+) {
+    for (w, at) in esp {
+        let back = esp.iter().any(|(x, _)| x.src == w.dst && x.dst == w.src);
+        let negotiated = ike_pairs
+            .iter()
+            .any(|(a, b)| (*a == w.src && *b == w.dst) || (*a == w.dst && *b == w.src));
+        if back || !negotiated || w.packets < 3 {
+            continue;
+        }
+        let mut f = Finding::new(
+            Cause::EspBlocked,
+            cap,
+            format!(
+                "ESP flows one way only: {} packets from {} to {} (SPI 0x{:08x}) and none back in this capture. Either {}'s ESP never reaches {} or {} drops what it receives; a capture at {} tells which.",
+                w.packets, w.src, w.dst, w.spi, w.src, w.dst, w.dst, w.dst
+            ),
+        )
+        .evidence([*at])
+        .check(cap, "capture at the other end", vec![Probe::Capture { local: Some(w.dst), peer: w.src }]);
+        f.parties = parties(cap, w.dst.to_string());
+        out.push(f);
+    }
+}
+
+/// Captures from both ends: messages that left one and never reached the other.
+fn correlate(
+    caps: &BTreeMap<&str, Sas<'_>>,
+    frags: &BTreeMap<&str, Vec<(&WireFragments, &Loc)>>,
+    cited: &mut Vec<(String, u32)>,
+    out: &mut Vec<Finding>,
+) {
+    let names: Vec<&str> = caps.keys().copied().collect();
+    for a in &names {
+        for b in &names {
+            if a == b {
+                continue;
+            }
+            for (spi, msgs) in &caps[a] {
+                let Some(there) = caps[b].get(spi) else {
+                    continue;
+                };
+                // Captured at both ends, a message only one end has was lost on the way from
+                // that end; the other capture must hold part of the same exchange.
+                let found = |m: &Msg<'_>| there.iter().any(|t| t.w.digest == m.w.digest);
+                // Before the first message both hold, the other capture may not have started.
+                let Some(start) = msgs.iter().position(found) else {
+                    continue;
+                };
+                let lost: Vec<&Msg<'_>> = msgs[start..].iter().filter(|m| !found(m)).collect();
+                let seen_other = there
+                    .iter()
+                    .any(|t| msgs.iter().any(|m| m.w.digest == t.w.digest));
+                let rewritten = msgs.iter().find_map(|m| {
+                    there
+                        .iter()
+                        .find(|t| {
+                            t.w.digest == m.w.digest && (t.w.src != m.w.src || t.w.dst != m.w.dst)
+                        })
+                        .map(|t| (m, t))
+                });
+                let nat = rewritten.is_some();
+                // Each pair of captures reports its NAT once (from the first capture's side).
+                if let Some((m, t)) = rewritten
+                    && a < b
+                {
+                    let mut f = Finding::new(
+                        Cause::NatInPath,
+                        a,
+                        format!(
+                            "NAT sits between the two captures: the same IKE message leaves as {} -> {} in {a}'s capture and arrives as {} -> {} in {b}'s. Both peers must use NAT traversal (UDP 4500), and AH cannot cross.",
+                            m.w.src, m.w.dst, t.w.src, t.w.dst
+                        ),
+                    )
+                    .severity(Severity::Info)
+                    .certain()
+                    .evidence([m.at, t.at]);
+                    f.parties = parties(a, b.to_string());
+                    out.push(f);
+                }
+                if lost.is_empty() || !seen_other {
+                    continue;
+                }
+                let fragmented = lost.iter().any(|m| m.w.ip_fragments > 0);
+                let code = if fragmented {
+                    Cause::IkeFragmentsDropped
+                } else if lost.iter().all(|m| m.w.dst.port() == 4500) {
+                    Cause::NattBlocked
+                } else {
+                    Cause::IkeBlocked
+                };
+                let frames: Vec<String> = lost
+                    .iter()
+                    .map(|m| m.at.packet.unwrap_or(0).to_string())
+                    .take(8)
+                    .collect();
+                let first = lost[0];
+                // The other end's incomplete fragment sets from the same sender: what of the
+                // lost messages did arrive.
+                let partial: Vec<&(&WireFragments, &Loc)> = frags
+                    .get(b)
+                    .map(|v| {
+                        v.iter()
+                            .filter(|(w, _)| {
+                                fragmented
+                                    && w.dst == first.w.dst.ip()
+                                    && (w.src == first.w.src.ip() || nat)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for (w, _) in &partial {
+                    cited.push((b.to_string(), w.id));
+                }
+                let arrived = if partial.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " {b}'s capture holds only part of {} of them: {} fragment(s), bytes {} missing.",
+                        partial.len(),
+                        partial.iter().map(|(w, _)| w.frames.len()).sum::<usize>(),
+                        partial
+                            .first()
+                            .map(|(w, _)| {
+                                w.missing
+                                    .iter()
+                                    .map(|(x, y)| {
+                                        if y > x {
+                                            format!("{x}-{y}")
+                                        } else {
+                                            format!("{x}-end")
+                                        }
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            })
+                            .unwrap_or_default()
+                    )
+                };
+                let mut f = Finding::new(
+                    code,
+                    a,
+                    format!(
+                        "{} IKE message(s) left {}{} (in {a}'s capture, frames {}: {} {} bytes{}) and never reached {b}'s capture, which shows the same exchange's other messages{}.{arrived}",
+                        lost.len(),
+                        first.w.src.ip(),
+                        first
+                            .time
+                            .map(|t| format!(" from {}", super::timeline::clock_text(t)))
+                            .unwrap_or_default(),
+                        frames.join(", "),
+                        first.w.exchange,
+                        first.w.length,
+                        if fragmented { ", sent in IP fragments" } else { "" },
+                        if nat { "; NAT rewrites the addresses between the two captures" } else { "" },
+                    ),
+                )
+                .certain()
+                .evidence(lost.iter().map(|m| m.at).take(6))
+                .evidence(partial.iter().map(|(_, l)| *l).take(6))
+                .evidence(there.iter().map(|t| t.at).take(2));
+                if fragmented {
+                    f = f.fix(
+                        a,
+                        vec![Remedy::Text {
+                            text: FRAG_ADVICE.into(),
+                        }],
+                    );
+                }
+                f.parties = parties(a, b.to_string());
+                out.push(f);
+            }
+        }
+    }
+}
+
+pub fn findings(events: &[Event]) -> Vec<Finding> {
+    let mut caps: BTreeMap<&str, Sas<'_>> = BTreeMap::new();
+    let mut icmp: BTreeMap<&str, Vec<(&WireIcmp, &Loc)>> = BTreeMap::new();
+    let mut frags: BTreeMap<&str, Vec<(&WireFragments, &Loc)>> = BTreeMap::new();
+    let mut esp: BTreeMap<&str, Vec<(&WireEsp, &Loc)>> = BTreeMap::new();
+    for e in events {
+        let cap = capture_of(e);
+        match &e.kind {
+            EventKind::WireIke(w) => caps
+                .entry(cap)
+                .or_default()
+                .entry(w.ispi.as_str())
+                .or_default()
+                .push(Msg {
+                    w,
+                    at: &e.at,
+                    time: e.time,
+                }),
+            EventKind::WireIcmp(w) => icmp.entry(cap).or_default().push((w, &e.at)),
+            EventKind::WireFragments(w) => frags.entry(cap).or_default().push((w, &e.at)),
+            EventKind::WireEsp(w) => esp.entry(cap).or_default().push((w, &e.at)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (cap, sas) in &caps {
+        let ic = icmp.get(cap).cloned().unwrap_or_default();
+        for msgs in sas.values() {
+            sa_findings(cap, msgs, &ic, &mut out);
+        }
+        invalid_ke(cap, sas, &mut out);
+        nat_t(cap, sas, &mut out);
+        let pairs: Vec<(IpAddr, IpAddr)> = sas
+            .values()
+            .filter_map(|m| m.first())
+            .map(|m| (m.w.src.ip(), m.w.dst.ip()))
+            .collect();
+        if let Some(e) = esp.get(cap) {
+            esp_findings(cap, e, &pairs, &mut out);
+        }
+    }
+    let mut cited = Vec::new();
+    if caps.len() >= 2 {
+        correlate(&caps, &frags, &mut cited, &mut out);
+    }
+    for (cap, f) in &frags {
+        fragment_findings(cap, f, &cited, &mut out);
+    }
+    // NAT seen between two captures says more than each capture's own hint of it.
+    let paired: Vec<String> = out
+        .iter()
+        .filter(|f| {
+            f.code == Cause::NatInPath && f.parties.iter().all(|p| caps.contains_key(p.as_str()))
+        })
+        .flat_map(|f| f.parties.clone())
+        .collect();
+    out.retain(|f| {
+        f.code != Cause::NatInPath
+            || f.parties.iter().all(|p| caps.contains_key(p.as_str()))
+            || !f.peer.as_ref().is_some_and(|p| paired.contains(p))
+    });
+    for f in &mut out {
+        if f.severity == Severity::Error && f.step.is_none() {
+            f.step = f.code.step();
+        }
+    }
+    out
+}

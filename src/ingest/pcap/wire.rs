@@ -1,0 +1,334 @@
+//! Frame by frame: IP (fragments reassembled), UDP 500/4500 → IKE messages, ESP flows, ICMP
+//! errors → evidence events. Bounded: at most `KEEP_PER_SA` IKE messages per IKE SA and
+//! `MAX_FLOWS` ESP flows are kept; the rest are counted.
+
+use super::frag::{Key, Outcome, Tracker};
+use super::frame::Frame;
+use super::ike;
+use super::net::{self, PROTO_ESP, PROTO_ICMP, PROTO_ICMPV6, PROTO_UDP};
+use crate::evidence::wire::{WireEsp, WireFragments, WireIcmp, WireIke};
+use crate::evidence::{Event, EventKind};
+use crate::model::Loc;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+pub const KEEP_PER_SA: u32 = 64;
+const MAX_FLOWS: usize = 4096;
+const MAX_ICMP: usize = 256;
+const MAX_EVENTS: usize = 20_000;
+
+struct Flow {
+    packets: u64,
+    first: (u64, f64),
+    last_time: f64,
+}
+
+pub struct Analyzer {
+    file: Arc<str>,
+    frags: Tracker,
+    esp: HashMap<(IpAddr, IpAddr, u32, bool), Flow>,
+    per_sa: HashMap<[u8; 8], u32>,
+    icmp: usize,
+    pub events: Vec<Event>,
+    /// Events counted but not kept.
+    pub dropped: u64,
+    pub frames: u64,
+    /// IKE datagrams that did not decode.
+    pub undecodable: u64,
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+impl Analyzer {
+    pub fn new(path: &str) -> Self {
+        Analyzer {
+            file: Arc::from(path),
+            frags: Tracker::default(),
+            esp: HashMap::new(),
+            per_sa: HashMap::new(),
+            icmp: 0,
+            events: Vec::new(),
+            dropped: 0,
+            frames: 0,
+            undecodable: 0,
+        }
+    }
+
+    fn push(&mut self, frame: u64, time: f64, text: String, kind: EventKind) {
+        if self.events.len() >= MAX_EVENTS {
+            self.dropped += 1;
+            return;
+        }
+        self.events.push(Event {
+            at: Loc::frame(&self.file, frame, &text),
+            device: None,
+            time: Some(time.rem_euclid(86_400.0)),
+            peer: None,
+            kind,
+        });
+    }
+
+    pub fn frame(&mut self, f: &Frame<'_>) {
+        self.frames = f.no;
+        let Some(ip) = net::ip_of(f.linktype, f.data) else {
+            return;
+        };
+        if let Some(fr) = ip.frag {
+            let key = Key {
+                src: ip.src,
+                dst: ip.dst,
+                proto: ip.proto,
+                id: fr.id,
+            };
+            if let Outcome::Complete(set, Some(bytes)) = self
+                .frags
+                .add(key, f.no, f.time, fr.offset, fr.more, ip.payload)
+            {
+                let n = set.pieces.len() as u32;
+                self.datagram(f, ip.src, ip.dst, ip.proto, &bytes, n);
+            }
+            return;
+        }
+        self.datagram(f, ip.src, ip.dst, ip.proto, ip.payload, 0);
+    }
+
+    fn datagram(
+        &mut self,
+        f: &Frame<'_>,
+        src: IpAddr,
+        dst: IpAddr,
+        proto: u8,
+        payload: &[u8],
+        frags: u32,
+    ) {
+        match proto {
+            PROTO_UDP => {
+                let Some((sp, dp, body)) = net::udp(payload) else {
+                    return;
+                };
+                let (s, d) = (SocketAddr::new(src, sp), SocketAddr::new(dst, dp));
+                if sp == 500 || dp == 500 {
+                    self.ike(f, s, d, body, frags);
+                } else if sp == 4500 || dp == 4500 {
+                    match body {
+                        // NAT keepalive.
+                        [0xff] => {}
+                        // The non-ESP marker: IKE follows.
+                        [0, 0, 0, 0, rest @ ..] => self.ike(f, s, d, rest, frags),
+                        [a, b, c, e, ..] => {
+                            let spi = u32::from_be_bytes([*a, *b, *c, *e]);
+                            self.esp(f, src, dst, spi, true);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            PROTO_ESP => {
+                if let Some(h) = payload.get(..4) {
+                    let spi = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
+                    self.esp(f, src, dst, spi, false);
+                }
+            }
+            PROTO_ICMP | PROTO_ICMPV6 => {
+                if self.icmp >= MAX_ICMP {
+                    return;
+                }
+                if let Some(e) = net::icmp_error(proto, payload) {
+                    self.icmp += 1;
+                    let text = format!(
+                        "ICMP {} from {src} to {dst}{}",
+                        e.kind,
+                        e.mtu
+                            .map(|m| format!(" (next-hop MTU {m})"))
+                            .unwrap_or_default()
+                    );
+                    self.push(
+                        f.no,
+                        f.time,
+                        text,
+                        EventKind::WireIcmp(Box::new(WireIcmp {
+                            from: src,
+                            to: dst,
+                            kind: e.kind.to_string(),
+                            mtu: e.mtu,
+                            about: e.quoted,
+                        })),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn esp(&mut self, f: &Frame<'_>, src: IpAddr, dst: IpAddr, spi: u32, udp: bool) {
+        let key = (src, dst, spi, udp);
+        if let Some(fl) = self.esp.get_mut(&key) {
+            fl.packets += 1;
+            fl.last_time = f.time;
+        } else if self.esp.len() < MAX_FLOWS {
+            self.esp.insert(
+                key,
+                Flow {
+                    packets: 1,
+                    first: (f.no, f.time),
+                    last_time: f.time,
+                },
+            );
+        }
+    }
+
+    fn ike(&mut self, f: &Frame<'_>, src: SocketAddr, dst: SocketAddr, body: &[u8], frags: u32) {
+        let Ok(m) = ike::decode(body) else {
+            self.undecodable += 1;
+            return;
+        };
+        let n = self.per_sa.entry(m.ispi).or_default();
+        *n += 1;
+        if *n > KEEP_PER_SA {
+            self.dropped += 1;
+            return;
+        }
+        let mut notifies = Vec::new();
+        let mut groups = Vec::new();
+        let mut ike_fragment = None;
+        for p in &m.payloads {
+            match p {
+                ike::Payload::Notify {
+                    kind, name, data, ..
+                } => {
+                    notifies.push(name.to_string());
+                    // INVALID_KE_PAYLOAD names the group the responder wants.
+                    if *kind == 17
+                        && let Some(g) = data.get(..2)
+                    {
+                        groups.push(u16::from_be_bytes([g[0], g[1]]));
+                    }
+                }
+                ike::Payload::KeyExchange { group: Some(g), .. } => groups.push(*g),
+                ike::Payload::EncryptedFragment { number, total, .. } => {
+                    ike_fragment = Some((*number, *total))
+                }
+                ike::Payload::Fragment { number, last, .. } => {
+                    ike_fragment = Some((
+                        u16::from(*number),
+                        if *last { u16::from(*number) } else { 0 },
+                    ))
+                }
+                _ => {}
+            }
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        body.hash(&mut h);
+        let w = WireIke {
+            src,
+            dst,
+            version: m.version,
+            exchange: m.exchange_name.to_string(),
+            message_id: m.message_id,
+            response: m.response,
+            ispi: hex(&m.ispi),
+            rspi: hex(&m.rspi),
+            length: m.length,
+            encrypted: m.encrypted,
+            notifies,
+            groups,
+            ip_fragments: frags,
+            ike_fragment,
+            digest: h.finish(),
+        };
+        let text = format!(
+            "IKEv{} {} {}msg {} {} -> {}, {} bytes{}{}",
+            w.version,
+            w.exchange,
+            match w.response {
+                Some(true) => "response ",
+                Some(false) => "request ",
+                None => "",
+            },
+            w.message_id,
+            w.src,
+            w.dst,
+            w.length,
+            if frags > 0 {
+                format!(", in {frags} IP fragments")
+            } else {
+                String::new()
+            },
+            if w.notifies.is_empty() {
+                String::new()
+            } else {
+                format!(", notify {}", w.notifies.join(", "))
+            }
+        );
+        self.push(f.no, f.time, text, EventKind::WireIke(Box::new(w)));
+    }
+
+    /// Closes what is still open: incomplete fragment sets and ESP flows become events.
+    pub fn finish(mut self) -> (Vec<Event>, u64) {
+        self.frags.finish();
+        for s in std::mem::take(&mut self.frags.incomplete) {
+            let first = s.pieces.first().map(|p| p.frame).unwrap_or(0);
+            let w = WireFragments {
+                src: s.key.src,
+                dst: s.key.dst,
+                proto: s.key.proto,
+                id: s.key.id,
+                frames: s.pieces.iter().map(|p| p.frame).collect(),
+                bytes_seen: s.pieces.iter().map(|p| p.len).sum(),
+                total: s.total,
+                ports: s.ports,
+                missing: s.missing(),
+            };
+            let text = format!(
+                "{} of the fragments of IP datagram {} ({} -> {}) arrived; bytes {} never did",
+                w.frames.len(),
+                w.id,
+                w.src,
+                w.dst,
+                w.missing
+                    .iter()
+                    .map(|(a, b)| if b > a {
+                        format!("{a}-{b}")
+                    } else {
+                        format!("{a}-end")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            self.push(
+                first,
+                s.first_time,
+                text,
+                EventKind::WireFragments(Box::new(w)),
+            );
+        }
+        let mut flows: Vec<_> = self.esp.drain().collect();
+        flows.sort_by_key(|(_, f)| f.first.0);
+        for ((src, dst, spi, udp), fl) in flows {
+            let text = format!(
+                "ESP{} SPI 0x{spi:08x} {src} -> {dst}: {} packets",
+                if udp { " in UDP" } else { "" },
+                fl.packets
+            );
+            self.push(
+                fl.first.0,
+                fl.first.1,
+                text,
+                EventKind::WireEsp(Box::new(WireEsp {
+                    src,
+                    dst,
+                    spi,
+                    packets: fl.packets,
+                    udp,
+                    first_time: fl.first.1,
+                    last_time: fl.last_time,
+                })),
+            );
+        }
+        (self.events, self.dropped)
+    }
+}
