@@ -64,7 +64,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     } else {
         ingest::load(&paths)?
     };
-    let case = ingest::parse(&inputs);
+    let case = ingest::parse_with(&inputs, &Bar);
     if case.devices.is_empty() {
         let names: Vec<&str> = inputs.iter().map(|i| i.path.as_str()).collect();
         anyhow::bail!(
@@ -121,5 +121,25 @@ fn main() -> ExitCode {
             eprintln!("ipsec-doctor: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// A progress bar on stderr for files over 100 MB, only when stderr is a terminal.
+struct Bar;
+
+impl ingest::Progress for Bar {
+    fn watch(&self, path: &str, size: u64, r: std::fs::File) -> Box<dyn std::io::Read + Send> {
+        if size < 100 << 20 || !std::io::stderr().is_terminal() {
+            return Box::new(r);
+        }
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(path.rsplit('/').next().unwrap_or(path).to_string());
+        Box::new(bar.wrap_read(r))
     }
 }

@@ -305,8 +305,8 @@ pub fn decode(payload: &[u8]) -> Result<IkeMsg, DecodeError> {
     if (length as usize) < HEADER_LEN {
         return Err(DecodeError::LengthTooSmall { declared: length });
     }
-    // Bytes past the declared length (padding, a trailing checksum some stacks add) are not
-    // part of the message; fewer bytes than declared means a truncated capture.
+    // Bytes past the declared length are not part of the message and are ignored; fewer
+    // bytes than declared means a truncated capture (snap length) or a broken sender.
     let Some(msg) = payload.get(..length as usize) else {
         return Err(DecodeError::Truncated {
             declared: length,
@@ -333,8 +333,7 @@ pub fn decode(payload: &[u8]) -> Result<IkeMsg, DecodeError> {
     };
 
     // An IKEv1 E-flag body is ciphertext from the first byte. A Cisco fragment (132) is the
-    // exception: its payload header stays clear even when the reassembled message is
-    // encrypted.
+    // exception: its payload header stays clear, only the reassembled message is encrypted.
     if version == 1 && flags & V1_FLAG_ENCRYPTED != 0 && next_payload != 132 {
         m.encrypted = true;
         m.payloads.push(Payload::Encrypted {
@@ -479,7 +478,7 @@ fn decode_v1_payload(kind: u8, body: &[u8]) -> Result<Payload, Fault> {
             name: names::vendor_id_name(body),
         },
         14 => {
-            // Type, reserved, identifier (RFC draft-dukes-ike-mode-cfg), then attributes.
+            // Type, reserved, identifier (draft-dukes-ike-mode-cfg), then attributes.
             let mut r = Rd::new(body);
             const SHORT: Fault = "attribute payload shorter than its 4-byte header";
             let kind = r.u8(SHORT)?;

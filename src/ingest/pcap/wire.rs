@@ -28,7 +28,9 @@ struct Flow {
 pub struct Analyzer {
     file: Arc<str>,
     frags: Tracker,
-    esp: HashMap<(IpAddr, IpAddr, u32, bool), Flow>,
+    // Looked up once per ESP packet: a fast hash, not a DoS-resistant one (keys come from one
+    // capture, and the map is bounded).
+    esp: rustc_hash::FxHashMap<(IpAddr, IpAddr, u32, bool), Flow>,
     per_sa: HashMap<[u8; 8], u32>,
     icmp: usize,
     pub events: Vec<Event>,
@@ -48,7 +50,7 @@ impl Analyzer {
         Analyzer {
             file: Arc::from(path),
             frags: Tracker::default(),
-            esp: HashMap::new(),
+            esp: Default::default(),
             per_sa: HashMap::new(),
             icmp: 0,
             events: Vec::new(),
