@@ -31,6 +31,9 @@ const SINGLE: &[(&str, &str, u64)] = &[
     ("no-proposal-hq.pcap", "ike-proposal-mismatch", 2),
     ("esp-one-way-hq.pcap", "esp-blocked", 5),
     ("mm5-unanswered-branch.pcap", "psk-mismatch", 5),
+    ("natt-blocked-branch.pcap", "natt-blocked", 3),
+    ("icmp-unreachable-branch.pcap", "ip-unreachable", 2),
+    ("ah-nat-hq.pcap", "nat-breaks-ipsec", 3),
 ];
 
 #[test]
@@ -136,4 +139,48 @@ fn every_copied_capture_parses_without_panic() {
         }
     }
     assert!(n >= 5, "{n} captures");
+}
+
+#[test]
+fn esp_lost_between_two_captures_is_proved_not_guessed() {
+    let (_, r) = run(&[pcap("esp-hq.pcap"), pcap("esp-branch.pcap")]);
+    assert_eq!(r["verdict"], "esp-blocked", "{r:#}");
+    let errors: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{r:#}");
+    assert_eq!(errors[0]["confidence"], "certain");
+    assert!(
+        errors[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("0xbeef0001")
+    );
+}
+
+#[test]
+fn capture_next_steps_are_ready_to_paste() {
+    // A capture alone names no platform: the next step is a tcpdump command that also keeps
+    // IP fragments (their later pieces carry no UDP header).
+    let (_, r) = run(&[pcap("blocked-branch.pcap")]);
+    let cmds: Vec<&str> = r["next_steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["commands"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|c| c.as_str())
+        })
+        .collect();
+    assert!(
+        cmds.iter()
+            .any(|c| c.starts_with("tcpdump ") && c.contains("ip[6:2] & 0x3fff != 0")),
+        "{cmds:?}"
+    );
 }

@@ -35,8 +35,10 @@ impl Advisor for Generic {
             Probe::ShowRunningConfig => "show the running configuration".into(),
             Probe::ShowCertificates => "list the certificates and their validity".into(),
             Probe::ClearSas { peer } => format!("clear the SAs with {peer}"),
+            // tcpdump on the host or a Linux box on the path: IKE, NAT-T, ESP, AH, ICMP
+            // errors, and IP fragments (their later pieces carry no UDP header to match on).
             Probe::Capture { peer, .. } => format!(
-                "capture UDP 500, UDP 4500, ESP and AH to and from {peer} on the outside interface"
+                "tcpdump -ni any -s 0 -w ipsec-{peer}.pcap 'host {peer} and (udp port 500 or udp port 4500 or ip proto 50 or ip proto 51 or icmp or icmp6 or (ip[6:2] & 0x3fff != 0))'"
             ),
         }]
     }

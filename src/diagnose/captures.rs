@@ -267,7 +267,7 @@ fn invalid_ke(cap: &str, sas: &Sas<'_>, out: &mut Vec<Finding>) {
 
 /// One capture alone shows NAT when IKE runs from a port other than 500/4500 (NAPT), or
 /// moves to UDP 4500, or a private address talks IKE with a public one.
-fn nat_t(cap: &str, sas: &Sas<'_>, out: &mut Vec<Finding>) {
+fn nat_t(cap: &str, sas: &Sas<'_>, esp: &[(&WireEsp, &Loc)], out: &mut Vec<Finding>) {
     let all: Vec<&Msg<'_>> = sas.values().flatten().collect();
     let napt = all
         .iter()
@@ -281,6 +281,44 @@ fn nat_t(cap: &str, sas: &Sas<'_>, out: &mut Vec<Finding>) {
     let Some(m) = napt.or(moved).or(private) else {
         return;
     };
+    let between = |w: &WireEsp| {
+        all.iter().any(|x| {
+            (x.w.src.ip() == w.src && x.w.dst.ip() == w.dst)
+                || (x.w.src.ip() == w.dst && x.w.dst.ip() == w.src)
+        })
+    };
+    // AH signs the outer addresses NAT rewrites; raw ESP has no ports for a NAPT to track.
+    let ah = esp.iter().find(|(w, _)| w.ah && between(w));
+    let raw_esp = esp
+        .iter()
+        .find(|(w, _)| !w.ah && !w.udp && between(w))
+        .filter(|_| moved.is_none());
+    if let Some((w, at)) = ah.or(raw_esp) {
+        let why = if w.ah {
+            "AH protects the outer IP header, which the NAT rewrites: every AH packet fails its integrity check. Use ESP only"
+        } else {
+            "the peers never moved to UDP 4500, so ESP travels raw (IP protocol 50, no ports) and a port-translating NAT cannot forward it. Enable NAT traversal on both peers"
+        };
+        let mut f = Finding::new(
+            Cause::NatBreaksIpsec,
+            cap,
+            format!(
+                "NAT is in the path ({}) and {} {} -> {} crosses it: {why}.",
+                if napt.is_some() {
+                    "IKE source ports are rewritten"
+                } else {
+                    "a private address talks to a public one"
+                },
+                if w.ah { "AH" } else { "raw ESP" },
+                w.src,
+                w.dst
+            ),
+        )
+        .certain()
+        .evidence([m.at, *at]);
+        f.parties = parties(cap, w.dst.to_string());
+        out.push(f);
+    }
     let how = if napt.is_some() {
         format!(
             "IKE runs between ports {} and {} (a NAT rewrote the port)",
@@ -370,18 +408,25 @@ fn esp_findings(
     out: &mut Vec<Finding>,
 ) {
     for (w, at) in esp {
-        let back = esp.iter().any(|(x, _)| x.src == w.dst && x.dst == w.src);
+        let back = esp
+            .iter()
+            .any(|(x, _)| x.src == w.dst && x.dst == w.src && x.ah == w.ah);
         let negotiated = ike_pairs
             .iter()
             .any(|(a, b)| (*a == w.src && *b == w.dst) || (*a == w.dst && *b == w.src));
         if back || !negotiated || w.packets < 3 {
             continue;
         }
+        let (code, proto) = if w.ah {
+            (Cause::AhBlocked, "AH")
+        } else {
+            (Cause::EspBlocked, "ESP")
+        };
         let mut f = Finding::new(
-            Cause::EspBlocked,
+            code,
             cap,
             format!(
-                "ESP flows one way only: {} packets from {} to {} (SPI 0x{:08x}) and none back in this capture. Either {}'s ESP never reaches {} or {} drops what it receives; a capture at {} tells which.",
+                "{proto} flows one way only: {} packets from {} to {} (SPI 0x{:08x}) and none back in this capture. Either {}'s {proto} never reaches {} or {} drops what it receives; a capture at {} tells which.",
                 w.packets, w.src, w.dst, w.spi, w.src, w.dst, w.dst, w.dst
             ),
         )
@@ -389,6 +434,50 @@ fn esp_findings(
         .check(cap, "capture at the other end", vec![Probe::Capture { local: Some(w.dst), peer: w.src }]);
         f.parties = parties(cap, w.dst.to_string());
         out.push(f);
+    }
+}
+
+/// Captures from both ends: ESP (or AH) of an SPI that leaves one and never reaches the
+/// other, though the other capture shows the same IKE exchange (so it sits on the path).
+fn esp_across(
+    caps: &BTreeMap<&str, Sas<'_>>,
+    esp: &BTreeMap<&str, Vec<(&WireEsp, &Loc)>>,
+    out: &mut Vec<Finding>,
+) {
+    for (a, flows) in esp {
+        for (b, there) in esp.iter().filter(|(b, _)| *b != a) {
+            let shared = caps
+                .get(a)
+                .zip(caps.get(b))
+                .is_some_and(|(x, y)| x.keys().any(|spi| y.contains_key(spi)));
+            if !shared {
+                continue;
+            }
+            for (w, at) in flows {
+                // Raw ESP keeps its SPI through NAT; the far end's flow of it, if any.
+                let got: u64 = there
+                    .iter()
+                    .filter(|(x, _)| x.spi == w.spi && x.ah == w.ah)
+                    .map(|(x, _)| x.packets)
+                    .sum();
+                if w.packets < 3 || got * 10 >= w.packets {
+                    continue;
+                }
+                let proto = if w.ah { "AH" } else { "ESP" };
+                let mut f = Finding::new(
+                    if w.ah { Cause::AhBlocked } else { Cause::EspBlocked },
+                    a,
+                    format!(
+                        "{} {proto} packets of SPI 0x{:08x} left {} in {a}'s capture and {got} reached {b}'s capture, which shows the same IKE exchange: {proto} is dropped on the path between them.",
+                        w.packets, w.spi, w.src
+                    ),
+                )
+                .certain()
+                .evidence([*at]);
+                f.parties = parties(a, b.to_string());
+                out.push(f);
+            }
+        }
     }
 }
 
@@ -574,7 +663,12 @@ pub fn findings(events: &[Event]) -> Vec<Finding> {
             sa_findings(cap, msgs, &ic, &mut out);
         }
         invalid_ke(cap, sas, &mut out);
-        nat_t(cap, sas, &mut out);
+        nat_t(
+            cap,
+            sas,
+            esp.get(cap).map(Vec::as_slice).unwrap_or(&[]),
+            &mut out,
+        );
         let pairs: Vec<(IpAddr, IpAddr)> = sas
             .values()
             .filter_map(|m| m.first())
@@ -587,10 +681,26 @@ pub fn findings(events: &[Event]) -> Vec<Finding> {
     let mut cited = Vec::new();
     if caps.len() >= 2 {
         correlate(&caps, &frags, &mut cited, &mut out);
+        esp_across(&caps, &esp, &mut out);
     }
     for (cap, f) in &frags {
         fragment_findings(cap, f, &cited, &mut out);
     }
+    // A one-way flow seen from one end is a consequence of what the other end's capture (or
+    // the NAT) proves: the proof stays, the guess goes.
+    let proved = |code: Cause| {
+        out.iter()
+            .any(|f| f.code == code && f.confidence == super::Confidence::Certain)
+    };
+    let (esp_proved, ah_explained) = (
+        proved(Cause::EspBlocked),
+        proved(Cause::AhBlocked) || proved(Cause::NatBreaksIpsec),
+    );
+    out.retain(|f| {
+        f.confidence == super::Confidence::Certain
+            || !((f.code == Cause::EspBlocked && esp_proved)
+                || (f.code == Cause::AhBlocked && ah_explained))
+    });
     // NAT seen between two captures says more than each capture's own hint of it.
     let paired: Vec<String> = out
         .iter()

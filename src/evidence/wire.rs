@@ -69,6 +69,8 @@ pub struct WireEsp {
     pub packets: u64,
     /// ESP in UDP 4500 (NAT traversal).
     pub udp: bool,
+    /// An AH flow rather than ESP.
+    pub ah: bool,
     pub first_time: f64,
     pub last_time: f64,
 }

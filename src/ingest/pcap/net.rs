@@ -29,6 +29,8 @@ pub struct Ip<'a> {
     pub payload: &'a [u8],
     /// The payload is shorter than the IP header says (snap length).
     pub truncated: bool,
+    /// The SPI of an AH header (which the slicer reads as an IP extension, not a payload).
+    pub ah_spi: Option<u32>,
 }
 
 fn slice(linktype: Linktype, data: &[u8]) -> Option<LaxSlicedPacket<'_>> {
@@ -77,6 +79,7 @@ pub fn ip_of(linktype: Linktype, data: &[u8]) -> Option<Ip<'_>> {
                 frag,
                 payload: pl.payload,
                 truncated: pl.incomplete,
+                ah_spi: v4.extensions().auth.map(|a| a.spi()),
             })
         }
         LaxNetSlice::Ipv6(v6) => {
@@ -95,6 +98,10 @@ pub fn ip_of(linktype: Linktype, data: &[u8]) -> Option<Ip<'_>> {
                     _ => None,
                 })
                 .filter(|f| f.more || f.offset > 0);
+            let ah_spi = v6.extensions().clone().into_iter().find_map(|e| match e {
+                etherparse::Ipv6ExtensionSlice::Authentication(a) => Some(a.spi()),
+                _ => None,
+            });
             Some(Ip {
                 src: IpAddr::V6(h.source_addr()),
                 dst: IpAddr::V6(h.destination_addr()),
@@ -102,6 +109,7 @@ pub fn ip_of(linktype: Linktype, data: &[u8]) -> Option<Ip<'_>> {
                 frag,
                 payload: pl.payload,
                 truncated: pl.incomplete,
+                ah_spi,
             })
         }
         _ => None,

@@ -30,7 +30,7 @@ pub struct Analyzer {
     frags: Tracker,
     // Looked up once per ESP packet: a fast hash, not a DoS-resistant one (keys come from one
     // capture, and the map is bounded).
-    esp: rustc_hash::FxHashMap<(IpAddr, IpAddr, u32, bool), Flow>,
+    esp: rustc_hash::FxHashMap<(IpAddr, IpAddr, u32, bool, bool), Flow>,
     per_sa: HashMap<[u8; 8], u32>,
     icmp: usize,
     pub events: Vec<Event>,
@@ -79,6 +79,10 @@ impl Analyzer {
         let Some(ip) = net::ip_of(f.linktype, f.data) else {
             return;
         };
+        if let Some(spi) = ip.ah_spi {
+            self.flow(f, ip.src, ip.dst, spi, false, true);
+            return;
+        }
         if let Some(fr) = ip.frag {
             let key = Key {
                 src: ip.src,
@@ -123,7 +127,7 @@ impl Analyzer {
                         [0, 0, 0, 0, rest @ ..] => self.ike(f, s, d, rest, frags),
                         [a, b, c, e, ..] => {
                             let spi = u32::from_be_bytes([*a, *b, *c, *e]);
-                            self.esp(f, src, dst, spi, true);
+                            self.flow(f, src, dst, spi, true, false);
                         }
                         _ => {}
                     }
@@ -132,7 +136,7 @@ impl Analyzer {
             PROTO_ESP => {
                 if let Some(h) = payload.get(..4) {
                     let spi = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
-                    self.esp(f, src, dst, spi, false);
+                    self.flow(f, src, dst, spi, false, false);
                 }
             }
             PROTO_ICMP | PROTO_ICMPV6 => {
@@ -166,8 +170,8 @@ impl Analyzer {
         }
     }
 
-    fn esp(&mut self, f: &Frame<'_>, src: IpAddr, dst: IpAddr, spi: u32, udp: bool) {
-        let key = (src, dst, spi, udp);
+    fn flow(&mut self, f: &Frame<'_>, src: IpAddr, dst: IpAddr, spi: u32, udp: bool, ah: bool) {
+        let key = (src, dst, spi, udp, ah);
         if let Some(fl) = self.esp.get_mut(&key) {
             fl.packets += 1;
             fl.last_time = f.time;
@@ -310,9 +314,10 @@ impl Analyzer {
         }
         let mut flows: Vec<_> = self.esp.drain().collect();
         flows.sort_by_key(|(_, f)| f.first.0);
-        for ((src, dst, spi, udp), fl) in flows {
+        for ((src, dst, spi, udp, ah), fl) in flows {
             let text = format!(
-                "ESP{} SPI 0x{spi:08x} {src} -> {dst}: {} packets",
+                "{}{} SPI 0x{spi:08x} {src} -> {dst}: {} packets",
+                if ah { "AH" } else { "ESP" },
                 if udp { " in UDP" } else { "" },
                 fl.packets
             );
@@ -326,6 +331,7 @@ impl Analyzer {
                     spi,
                     packets: fl.packets,
                     udp,
+                    ah,
                     first_time: fl.first.1,
                     last_time: fl.last_time,
                 })),
