@@ -181,9 +181,30 @@ fn offset(
         .into_iter()
         .filter(|(_, p)| about_b(*p))
         .collect();
-    // Candidate offsets: every (sent, received) pair in either direction.
+    // Candidate offsets: every (sent, received) pair in either direction, and every packet
+    // two captures both hold (same bytes, whatever NAT did to the addresses).
     let mut candidates: Vec<f64> = pairs(&a_sent, &b_recv).iter().map(|(s, r)| r - s).collect();
     candidates.extend(pairs(&b_sent, &a_recv).iter().map(|(s, r)| s - r));
+    let wire = |ev: &[&Event]| -> Vec<(u64, f64)> {
+        ev.iter()
+            .filter_map(|e| match (&e.kind, e.time) {
+                (EventKind::WireIke(w), Some(t)) => Some((w.digest, t)),
+                _ => None,
+            })
+            .take(200)
+            .collect()
+    };
+    let (wa, wb) = (wire(a), wire(b));
+    let same: Vec<f64> = wa
+        .iter()
+        .filter_map(|(d, ta)| wb.iter().find(|(e, _)| e == d).map(|(_, tb)| tb - ta))
+        .collect();
+    if !same.is_empty() {
+        // Identical packets pin the offset: the median of their differences.
+        let mut v = same.clone();
+        v.sort_by(f64::total_cmp);
+        return Some((v[v.len() / 2], v.len()));
+    }
     let score = |off: f64| {
         let fwd = a_sent
             .iter()
