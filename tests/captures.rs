@@ -34,6 +34,7 @@ const SINGLE: &[(&str, &str, u64)] = &[
     ("natt-blocked-branch.pcap", "natt-blocked", 3),
     ("icmp-unreachable-branch.pcap", "ip-unreachable", 2),
     ("ah-nat-hq.pcap", "nat-breaks-ipsec", 3),
+    ("v1-no-proposal-hq.pcap", "ike-proposal-mismatch", 2),
 ];
 
 #[test]

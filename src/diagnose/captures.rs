@@ -73,23 +73,23 @@ fn sa_findings(cap: &str, msgs: &[Msg<'_>], icmp: &[(&WireIcmp, &Loc)], out: &mu
                     (
                         Cause::TransformSetMismatch,
                         Step::Phase2,
-                        "none of the offered IPsec proposals",
+                        "accepted none of the IPsec proposals",
                     )
                 }
                 "NO_PROPOSAL_CHOSEN" => (
                     Cause::IkeProposalMismatch,
                     Step::Phase1,
-                    "none of the offered IKE proposals",
+                    "accepted none of the IKE proposals",
                 ),
                 "TS_UNACCEPTABLE" | "INVALID_ID_INFORMATION" => (
                     Cause::CryptoAclAsymmetric,
                     Step::Phase2,
-                    "the proposed traffic selectors",
+                    "refused the traffic selectors (proxy identities)",
                 ),
                 "AUTHENTICATION_FAILED" => (
                     Cause::PskMismatch,
                     Step::Phase1,
-                    "the initiator's authentication",
+                    "refused the authentication",
                 ),
                 _ => continue,
             };
@@ -97,7 +97,7 @@ fn sa_findings(cap: &str, msgs: &[Msg<'_>], icmp: &[(&WireIcmp, &Loc)], out: &mu
                 code,
                 cap,
                 format!(
-                    "{} refused {what} from {init}: its {} {} carries {n} (frame {}).",
+                    "{} {what} from {init}: its {} {} carries {n} (frame {}).",
                     m.w.src.ip(),
                     m.w.exchange,
                     if m.w.response == Some(true) {

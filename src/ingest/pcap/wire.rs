@@ -206,7 +206,8 @@ impl Analyzer {
                 ike::Payload::Notify {
                     kind, name, data, ..
                 } => {
-                    notifies.push(name.to_string());
+                    // RFC 2408 spells IKEv1 names with hyphens; one spelling for the engine.
+                    notifies.push(name.replace('-', "_"));
                     // INVALID_KE_PAYLOAD names the group the responder wants.
                     if *kind == 17
                         && let Some(g) = data.get(..2)
