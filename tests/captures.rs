@@ -35,6 +35,7 @@ const SINGLE: &[(&str, &str, u64)] = &[
     ("icmp-unreachable-branch.pcap", "ip-unreachable", 2),
     ("ah-nat-hq.pcap", "nat-breaks-ipsec", 3),
     ("v1-no-proposal-hq.pcap", "ike-proposal-mismatch", 2),
+    ("invalid-ke-stuck-branch.pcap", "ike-proposal-mismatch", 2),
 ];
 
 #[test]
@@ -184,4 +185,68 @@ fn capture_next_steps_are_ready_to_paste() {
             .any(|c| c.starts_with("tcpdump ") && c.contains("ip[6:2] & 0x3fff != 0")),
         "{cmds:?}"
     );
+}
+
+/// Zeek's IPsec analyzer log for the same capture (expected.ipsec.log) states each IKE
+/// message's SPIs, exchange type, message ID, length and notifies: ours must agree.
+#[test]
+fn ike_messages_match_zeeks_log_of_the_same_capture() {
+    use ipsec_doctor::evidence::EventKind;
+    let dir = fixture("corpus/pcap/zeek-spicy-ipsec/ipsec_client");
+    let log = std::fs::read_to_string(dir.join("expected.ipsec.log")).unwrap();
+    let fields: Vec<&str> = log
+        .lines()
+        .find_map(|l| l.strip_prefix("#fields\t"))
+        .unwrap()
+        .split('\t')
+        .collect();
+    let col = |name: &str| fields.iter().position(|f| *f == name).unwrap();
+    let exch = |n: &str| match n {
+        "34" => "IKE_SA_INIT",
+        "35" => "IKE_AUTH",
+        "36" => "CREATE_CHILD_SA",
+        "37" => "INFORMATIONAL",
+        other => panic!("exchange {other}"),
+    };
+    let mut want: Vec<(String, String, String, u32, u32, String)> = log
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let v: Vec<&str> = l.split('\t').collect();
+            let notes = v[col("notify_messages")];
+            (
+                v[col("initiator_spi")].to_string(),
+                v[col("responder_spi")].to_string(),
+                exch(v[col("exchange_type")]).to_string(),
+                v[col("message_id")].parse().unwrap(),
+                v[col("length")].parse().unwrap(),
+                if notes == "(empty)" { String::new() } else { notes.to_string() },
+            )
+        })
+        .collect();
+    let path = dir.join("ipsec_client.pcap");
+    let cap = ipsec_doctor::ingest::pcap::parse_reader(
+        &path.display().to_string(),
+        std::fs::File::open(&path).unwrap(),
+    )
+    .unwrap();
+    let mut got: Vec<(String, String, String, u32, u32, String)> = cap
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::WireIke(w) => Some((
+                w.ispi.clone(),
+                w.rspi.clone(),
+                w.exchange.clone(),
+                w.message_id,
+                w.length,
+                w.notifies.join(","),
+            )),
+            _ => None,
+        })
+        .collect();
+    want.sort();
+    got.sort();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
 }
