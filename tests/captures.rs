@@ -220,7 +220,11 @@ fn ike_messages_match_zeeks_log_of_the_same_capture() {
                 exch(v[col("exchange_type")]).to_string(),
                 v[col("message_id")].parse().unwrap(),
                 v[col("length")].parse().unwrap(),
-                if notes == "(empty)" { String::new() } else { notes.to_string() },
+                if notes == "(empty)" {
+                    String::new()
+                } else {
+                    notes.to_string()
+                },
             )
         })
         .collect();

@@ -239,11 +239,15 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
         }
         // An SA that came up heard its peer, even when the lines of its messages are not here
         // (syslog only): later retransmissions are a peer gone silent, not IKE never answered.
+        // A refusal is an answer too: the peer heard us.
         let got_reply = ike_up
             || s.any(|k| {
                 matches!(
                     k,
                     EventKind::IkeMessage {
+                        direction: Direction::Received,
+                        ..
+                    } | EventKind::Notify {
                         direction: Direction::Received,
                         ..
                     }

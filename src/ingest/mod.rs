@@ -3,6 +3,7 @@
 
 pub mod cisco_ios;
 pub mod cisco_log;
+pub mod libreswan;
 pub mod pcap;
 
 use crate::evidence::Event;
@@ -46,6 +47,7 @@ pub enum Kind {
     CiscoIosConfig,
     CiscoOutput,
     Capture,
+    LibreswanLog,
     Unrecognised,
 }
 
@@ -73,6 +75,10 @@ pub struct Case {
 pub fn detect(text: &str) -> Kind {
     if cisco_ios::looks_like(text) {
         Kind::CiscoIosConfig
+    } else if libreswan::looks_like(text) {
+        // Before Cisco output: pluto's `"conn" #1:` lines are unmistakable, while its debug
+        // lines mention ISAKMP as Cisco's do.
+        Kind::LibreswanLog
     } else if cisco_log::looks_like(text) {
         Kind::CiscoOutput
     } else {
@@ -247,6 +253,7 @@ pub fn parse_with(inputs: &[Input], progress: &dyn Progress) -> Case {
         };
         match kind {
             Kind::Capture => capture(&mut case, inp, progress),
+            Kind::LibreswanLog => pluto(&mut case, inp),
             Kind::CiscoIosConfig => {
                 let mut d = cisco_ios::parse(&inp.path, &inp.text);
                 if let Some(name) = &inp.peer {
@@ -305,6 +312,31 @@ pub fn parse_with(inputs: &[Input], progress: &dyn Progress) -> Case {
         }
     }
     case
+}
+
+/// pluto output belongs to the host of its prompt, `NAME=PATH`, or the file name's first part
+/// (`west.console.txt` → west).
+fn pluto(case: &mut Case, inp: &Input) {
+    let (mut events, host) = libreswan::parse(&inp.path, &inp.text);
+    let name = inp
+        .peer
+        .clone()
+        .or(host)
+        .unwrap_or_else(|| cisco_ios::file_stem(&inp.path));
+    let mut stub = Device::new(&name, crate::model::Platform::Libreswan);
+    stub.source_files.push(inp.path.clone());
+    merge(&mut case.devices, stub);
+    for e in &mut events {
+        e.device = Some(name.clone());
+    }
+    case.outputs.push(OutputFile {
+        path: inp.path.clone(),
+        device: Some(name),
+        events: events.len() as u64,
+        unrecognised: Vec::new(),
+        capture: false,
+    });
+    case.events.extend(events);
 }
 
 /// A capture's events belong to the peer it was taken on (`NAME=PATH`, else the file name).
