@@ -36,6 +36,7 @@ const SINGLE: &[(&str, &str, u64)] = &[
     ("ah-nat-hq.pcap", "nat-breaks-ipsec", 3),
     ("v1-no-proposal-hq.pcap", "ike-proposal-mismatch", 2),
     ("invalid-ke-stuck-branch.pcap", "ike-proposal-mismatch", 2),
+    ("mm5-informational-branch.pcap", "psk-mismatch", 6),
 ];
 
 #[test]

@@ -115,6 +115,38 @@ fn sa_findings(cap: &str, msgs: &[Msg<'_>], icmp: &[(&WireIcmp, &Loc)], out: &mu
             out.push(f);
         }
     }
+    // IKEv1: the encrypted main mode message 5 answered only by an informational message
+    // (a notify in clear) is the responder failing to decrypt it: keys differ.
+    if first.w.version == 1 {
+        let mm5 = msgs
+            .iter()
+            .find(|m| m.w.src.ip() == init && m.w.encrypted && m.w.exchange == "main");
+        let info = mm5.and_then(|x| {
+            from_resp
+                .iter()
+                .find(|r| r.at.packet > x.at.packet && r.w.exchange == "informational")
+        });
+        let answered = mm5.is_some_and(|x| {
+            from_resp
+                .iter()
+                .any(|r| r.at.packet > x.at.packet && r.w.exchange == "main")
+        });
+        if let (Some(x), Some(r), false) = (mm5, info, answered) {
+            let mut f = Finding::new(
+                Cause::PskMismatch,
+                cap,
+                format!(
+                    "{} answers {init}'s encrypted main mode message 5 with an informational message{} instead of message 6: it could not decrypt it, most often because the pre-shared keys differ.",
+                    r.w.src.ip(),
+                    if r.w.notifies.is_empty() { String::new() } else { format!(" ({})", r.w.notifies.join(", ")) }
+                ),
+            )
+            .evidence([x.at, r.at]);
+            f.parties = who.clone();
+            out.push(f);
+            return;
+        }
+    }
     // Requests the responder never answered.
     let open = unanswered_requests(msgs, init);
     if open.len() < 2 {
@@ -220,6 +252,17 @@ fn sa_findings(cap: &str, msgs: &[Msg<'_>], icmp: &[(&WireIcmp, &Loc)], out: &mu
     }
     f.parties = who;
     out.push(f);
+}
+
+/// Which pieces of a datagram are lost says why: the first arriving while later ones do not
+/// is a filter or NAT that drops non-first fragments (they carry no ports), not an MTU limit.
+fn which_pieces(w: &WireFragments) -> &'static str {
+    let first_in = !w.missing.iter().any(|(a, _)| *a == 0);
+    if first_in {
+        " The first fragment (with the UDP header) arrives and the later ones do not: something on the path drops non-first fragments (a filter or a NAT that cannot match them without ports), which no MTU setting explains."
+    } else {
+        " The first fragment (the largest) is missing while later ones arrive: a link with a smaller MTU drops it, and no ICMP fragmentation-needed tells the sender."
+    }
 }
 
 /// INVALID_KE_PAYLOAD is fine when the initiator retries with the group asked for (often on a
@@ -382,14 +425,15 @@ fn fragment_findings(
             Cause::IkeFragmentsDropped,
             cap,
             format!(
-                "Only {} fragment(s) of the {}IP datagram {} from {} to {} reached this capture (frame {}); bytes {} never arrived, so the IKE message inside is lost.",
+                "Only {} fragment(s) of the {}IP datagram {} from {} to {} reached this capture (frame {}); bytes {} never arrived, so the IKE message inside is lost.{}",
                 w.frames.len(),
                 w.total.map(|t| format!("{t}-byte ")).unwrap_or_default(),
                 w.id,
                 w.src,
                 w.dst,
                 w.frames.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
-                gaps.join(", ")
+                gaps.join(", "),
+                which_pieces(w)
             ),
         )
         .certain()
@@ -574,7 +618,7 @@ fn correlate(
                     String::new()
                 } else {
                     format!(
-                        " {b}'s capture holds only part of {} of them: {} fragment(s), bytes {} missing.",
+                        " {b}'s capture holds only part of {} of them: {} fragment(s), bytes {} missing.{}",
                         partial.len(),
                         partial.iter().map(|(w, _)| w.frames.len()).sum::<usize>(),
                         partial
@@ -592,6 +636,10 @@ fn correlate(
                                     .collect::<Vec<_>>()
                                     .join(", ")
                             })
+                            .unwrap_or_default(),
+                        partial
+                            .first()
+                            .map(|(w, _)| which_pieces(w))
                             .unwrap_or_default()
                     )
                 };

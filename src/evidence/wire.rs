@@ -71,6 +71,8 @@ pub struct WireEsp {
     pub udp: bool,
     /// An AH flow rather than ESP.
     pub ah: bool,
+    /// Lowest and highest sequence number seen.
+    pub seq: (u32, u32),
     pub first_time: f64,
     pub last_time: f64,
 }

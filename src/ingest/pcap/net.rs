@@ -29,8 +29,9 @@ pub struct Ip<'a> {
     pub payload: &'a [u8],
     /// The payload is shorter than the IP header says (snap length).
     pub truncated: bool,
-    /// The SPI of an AH header (which the slicer reads as an IP extension, not a payload).
-    pub ah_spi: Option<u32>,
+    /// The SPI and sequence number of an AH header (which the slicer reads as an IP
+    /// extension, not a payload).
+    pub ah_spi: Option<(u32, u32)>,
 }
 
 fn slice(linktype: Linktype, data: &[u8]) -> Option<LaxSlicedPacket<'_>> {
@@ -79,7 +80,7 @@ pub fn ip_of(linktype: Linktype, data: &[u8]) -> Option<Ip<'_>> {
                 frag,
                 payload: pl.payload,
                 truncated: pl.incomplete,
-                ah_spi: v4.extensions().auth.map(|a| a.spi()),
+                ah_spi: v4.extensions().auth.map(|a| (a.spi(), a.sequence_number())),
             })
         }
         LaxNetSlice::Ipv6(v6) => {
@@ -99,7 +100,9 @@ pub fn ip_of(linktype: Linktype, data: &[u8]) -> Option<Ip<'_>> {
                 })
                 .filter(|f| f.more || f.offset > 0);
             let ah_spi = v6.extensions().clone().into_iter().find_map(|e| match e {
-                etherparse::Ipv6ExtensionSlice::Authentication(a) => Some(a.spi()),
+                etherparse::Ipv6ExtensionSlice::Authentication(a) => {
+                    Some((a.spi(), a.sequence_number()))
+                }
                 _ => None,
             });
             Some(Ip {

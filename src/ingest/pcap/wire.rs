@@ -23,6 +23,9 @@ struct Flow {
     packets: u64,
     first: (u64, f64),
     last_time: f64,
+    /// Lowest and highest sequence number seen: more numbers than packets means some never
+    /// reached the capture point.
+    seq: (u32, u32),
 }
 
 pub struct Analyzer {
@@ -79,8 +82,8 @@ impl Analyzer {
         let Some(ip) = net::ip_of(f.linktype, f.data) else {
             return;
         };
-        if let Some(spi) = ip.ah_spi {
-            self.flow(f, ip.src, ip.dst, spi, false, true);
+        if let Some((spi, seq)) = ip.ah_spi {
+            self.flow(f, ip.src, ip.dst, spi, seq, false, true);
             return;
         }
         if let Some(fr) = ip.frag {
@@ -125,18 +128,20 @@ impl Analyzer {
                         [0xff] => {}
                         // The non-ESP marker: IKE follows.
                         [0, 0, 0, 0, rest @ ..] => self.ike(f, s, d, rest, frags),
-                        [a, b, c, e, ..] => {
+                        [a, b, c, e, s0, s1, s2, s3, ..] => {
                             let spi = u32::from_be_bytes([*a, *b, *c, *e]);
-                            self.flow(f, src, dst, spi, true, false);
+                            let seq = u32::from_be_bytes([*s0, *s1, *s2, *s3]);
+                            self.flow(f, src, dst, spi, seq, true, false);
                         }
                         _ => {}
                     }
                 }
             }
             PROTO_ESP => {
-                if let Some(h) = payload.get(..4) {
+                if let Some(h) = payload.get(..8) {
                     let spi = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
-                    self.flow(f, src, dst, spi, false, false);
+                    let seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+                    self.flow(f, src, dst, spi, seq, false, false);
                 }
             }
             PROTO_ICMP | PROTO_ICMPV6 => {
@@ -170,11 +175,22 @@ impl Analyzer {
         }
     }
 
-    fn flow(&mut self, f: &Frame<'_>, src: IpAddr, dst: IpAddr, spi: u32, udp: bool, ah: bool) {
+    #[allow(clippy::too_many_arguments)]
+    fn flow(
+        &mut self,
+        f: &Frame<'_>,
+        src: IpAddr,
+        dst: IpAddr,
+        spi: u32,
+        seq: u32,
+        udp: bool,
+        ah: bool,
+    ) {
         let key = (src, dst, spi, udp, ah);
         if let Some(fl) = self.esp.get_mut(&key) {
             fl.packets += 1;
             fl.last_time = f.time;
+            fl.seq = (fl.seq.0.min(seq), fl.seq.1.max(seq));
         } else if self.esp.len() < MAX_FLOWS {
             self.esp.insert(
                 key,
@@ -182,6 +198,7 @@ impl Analyzer {
                     packets: 1,
                     first: (f.no, f.time),
                     last_time: f.time,
+                    seq: (seq, seq),
                 },
             );
         }
@@ -316,11 +333,19 @@ impl Analyzer {
         let mut flows: Vec<_> = self.esp.drain().collect();
         flows.sort_by_key(|(_, f)| f.first.0);
         for ((src, dst, spi, udp, ah), fl) in flows {
+            let span = u64::from(fl.seq.1.saturating_sub(fl.seq.0)) + 1;
             let text = format!(
-                "{}{} SPI 0x{spi:08x} {src} -> {dst}: {} packets",
+                "{}{} SPI 0x{spi:08x} {src} -> {dst}: {} packets, sequence {}-{}{}",
                 if ah { "AH" } else { "ESP" },
                 if udp { " in UDP" } else { "" },
-                fl.packets
+                fl.packets,
+                fl.seq.0,
+                fl.seq.1,
+                if span > fl.packets {
+                    format!(" ({} numbers never seen here)", span - fl.packets)
+                } else {
+                    String::new()
+                }
             );
             self.push(
                 fl.first.0,
@@ -333,6 +358,7 @@ impl Analyzer {
                     packets: fl.packets,
                     udp,
                     ah,
+                    seq: fl.seq,
                     first_time: fl.first.1,
                     last_time: fl.last_time,
                 })),
