@@ -60,7 +60,9 @@ fn a_renegotiated_dh_group_is_no_fault() {
     let (exit, r) = run(&[pcap("invalid-ke-ok-hq.pcap")]);
     assert_eq!(exit, 0, "{r:#}");
     assert!(codes(&r, "error").is_empty());
-    assert_eq!(r["verdict"], "healthy");
+    // The IKE_AUTH response is encrypted (it could carry AUTHENTICATION_FAILED) and no ESP
+    // follows in this capture: no fault, but not proof of a working tunnel either.
+    assert_eq!(r["verdict"], "inconclusive");
 }
 
 #[test]

@@ -202,9 +202,11 @@ pub fn diagnose(case: &Case) -> Diagnosis {
             )
         }
         crate::evidence::EventKind::Counters { encaps, decaps, .. } => *encaps > 0 && *decaps > 0,
-        crate::evidence::EventKind::WireIke(w) => {
-            (w.exchange == "IKE_AUTH" && w.response == Some(true)) || w.exchange == "quick"
-        }
+        // On the wire an IKE_AUTH response may carry AUTHENTICATION_FAILED or refuse the
+        // child SA, encrypted: only ESP flowing both ways shows a tunnel that is up.
+        crate::evidence::EventKind::WireEsp(w) => case.events.iter().any(|x| {
+            matches!(&x.kind, crate::evidence::EventKind::WireEsp(b) if b.src == w.dst && b.dst == w.src)
+        }),
         _ => false,
     });
     Diagnosis {
