@@ -14,7 +14,8 @@ OUT=$(realpath -m "${1:?usage: lab.sh OUT [SCENARIO...]}")
 shift
 HERE=$(cd "$(dirname "$0")" && pwd)
 ALL=(healthy-v2 healthy-v1 invalid-ke-recovers ike-proposal-v2 ike-proposal-v1 psk-v2 psk-v1
-     child-proposal ts-v2 udp500-blocked esp-blocked-one-way frag-dropped frag-dropped-ikev2-fragmentation)
+     child-proposal ts-v2 udp500-blocked esp-blocked-one-way frag-dropped frag-dropped-ikev2-fragmentation
+     nat-healthy nat-udp4500-blocked pmtu-black-hole)
 SCENARIOS=("${@:-${ALL[@]}}")
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -169,7 +170,9 @@ run_scenario() {
   net_up
   charon_conf "$dir/left" "$frag"; charon_conf "$dir/right" "$frag"
   swanctl_conf "$dir/left" 198.51.100.1 203.0.113.1 192.0.2.0/26 192.0.2.64/26 "$id_l" "$id_r" $v "$ike_l" "$esp_l" "$psk_l" "$frag"
-  swanctl_conf "$dir/right" 203.0.113.1 198.51.100.1 192.0.2.64/26 "$ts_r" "$id_r" "$id_l" $v "$ike_r" "$esp_r" "$psk_r" "$frag"
+  local right_peer=198.51.100.1
+  case "$s" in nat-*) right_peer=%any ;; esac
+  swanctl_conf "$dir/right" 203.0.113.1 "$right_peer" 192.0.2.64/26 "$ts_r" "$id_r" "$id_l" $v "$ike_r" "$esp_r" "$psk_r" "$frag"
   # Faults on the path (the ISP router), before the kernel reassembles fragments (-450).
   case "$s" in
     udp500-blocked)
@@ -189,6 +192,36 @@ table inet lab {
   chain c1 {
     type filter hook forward priority 0;
     ip saddr 198.51.100.1 udp dport 4500 @th,64,32 != 0 drop
+  }
+}
+NFT
+      ;;
+    pmtu-black-hole)
+      # A smaller MTU towards the right gateway, and the ISP router's own ICMP
+      # "fragmentation needed" is dropped: packets with DF too large for the link vanish.
+      ip -n "$P"m link set "${P}mr" mtu 1000
+      ip netns exec "$P"m nft -f - <<NFT
+table ip lab {
+  chain c5 {
+    type filter hook output priority 0;
+    icmp type destination-unreachable icmp code frag-needed drop
+  }
+}
+NFT
+      ;;
+    nat-healthy|nat-udp4500-blocked)
+      # The ISP router hides the left gateway behind its own address (port-translating NAT).
+      local block=""
+      [ "$s" = nat-udp4500-blocked ] && block="udp dport 4500 drop"
+      ip netns exec "$P"m nft -f - <<NFT
+table ip lab {
+  chain c3 {
+    type nat hook postrouting priority 100;
+    ip saddr 198.51.100.1 oifname "${P}mr" masquerade
+  }
+  chain c4 {
+    type filter hook forward priority 0;
+    $block
   }
 }
 NFT
@@ -220,6 +253,8 @@ NFT
   timeout 20 ip netns exec "$P"l swanctl --initiate --child net --timeout 12 --uri "unix://$dir/left/charon.vici" >"$dir/left/initiate.txt" 2>&1 || true
   # User traffic across the tunnel (only between our namespaces).
   ip netns exec "$P"la ping -c 3 -i 0.2 -W 1 192.0.2.74 >"$dir/left/ping.txt" 2>&1 || true
+  # Full-size packets with DF, as file transfers send them.
+  ip netns exec "$P"la ping -c 3 -i 0.2 -W 1 -M do -s 1300 192.0.2.74 >>"$dir/left/ping.txt" 2>&1 || true
   sleep 1
   for side in left right; do
     local ns="$P"l; [ $side = right ] && ns="$P"r

@@ -486,6 +486,7 @@ fn esp_findings(
 fn esp_across(
     caps: &BTreeMap<&str, Sas<'_>>,
     esp: &BTreeMap<&str, Vec<(&WireEsp, &Loc)>>,
+    icmp_seen: &BTreeMap<&str, bool>,
     out: &mut Vec<Finding>,
 ) {
     for (a, flows) in esp {
@@ -504,6 +505,39 @@ fn esp_across(
                     .filter(|(x, _)| x.spi == w.spi && x.ah == w.ah)
                     .map(|(x, _)| x.packets)
                     .sum();
+                // Only the large ones missing, the small ones through: an MTU black hole.
+                let far_max = there
+                    .iter()
+                    .filter(|(x, _)| x.spi == w.spi && x.ah == w.ah)
+                    .flat_map(|(x, _)| x.lens.iter().map(|(l, _)| *l))
+                    .max();
+                if let Some(fm) = far_max
+                    && got < w.packets
+                {
+                    let big: u64 = w.lens.iter().filter(|(l, _)| *l > fm).map(|(_, n)| n).sum();
+                    let smallest_lost = w.lens.iter().map(|(l, _)| *l).filter(|l| *l > fm).min();
+                    if big > 0
+                        && got + big >= w.packets
+                        && let Some(lost_from) = smallest_lost
+                    {
+                        let frag_needed = icmp_seen.get(a).is_some_and(|v| *v);
+                        let mut f = Finding::new(
+                            Cause::PmtuBlackHole,
+                            a,
+                            format!(
+                                "{big} ESP packet(s) of SPI 0x{:08x} of {lost_from} bytes or more left {} in {a}'s capture and never reached {b}'s capture, while those up to {fm} bytes did: the path cannot carry the larger ones and{} no ICMP fragmentation-needed reaches the sender, so Path MTU Discovery cannot adapt. Lower the tunnel MTU / clamp TCP MSS on both gateways (e.g. 1350), and ask the provider to pass ICMP type 3 code 4.",
+                                w.spi,
+                                w.src,
+                                if frag_needed { " (though some ICMP came back)" } else { "" }
+                            ),
+                        )
+                        .certain()
+                        .evidence([*at]);
+                        f.parties = parties(a, b.to_string());
+                        out.push(f);
+                        continue;
+                    }
+                }
                 if w.packets < 3 || got * 10 >= w.packets {
                     continue;
                 }
@@ -729,7 +763,17 @@ pub fn findings(events: &[Event]) -> Vec<Finding> {
     let mut cited = Vec::new();
     if caps.len() >= 2 {
         correlate(&caps, &frags, &mut cited, &mut out);
-        esp_across(&caps, &esp, &mut out);
+        let frag_needed: BTreeMap<&str, bool> = icmp
+            .iter()
+            .map(|(c, v)| {
+                (
+                    *c,
+                    v.iter()
+                        .any(|(i, _)| i.kind == "frag-needed" || i.kind == "packet-too-big"),
+                )
+            })
+            .collect();
+        esp_across(&caps, &esp, &frag_needed, &mut out);
     }
     for (cap, f) in &frags {
         fragment_findings(cap, f, &cited, &mut out);

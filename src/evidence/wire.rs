@@ -73,6 +73,8 @@ pub struct WireEsp {
     pub ah: bool,
     /// Lowest and highest sequence number seen.
     pub seq: (u32, u32),
+    /// Packet sizes (from the SPI on) and how many of each.
+    pub lens: Vec<(u32, u64)>,
     pub first_time: f64,
     pub last_time: f64,
 }

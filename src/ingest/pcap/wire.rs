@@ -19,7 +19,40 @@ const MAX_FLOWS: usize = 4096;
 const MAX_ICMP: usize = 256;
 const MAX_EVENTS: usize = 20_000;
 
+/// One ESP or AH packet as the flow table counts it.
+struct Seen {
+    spi: u32,
+    seq: u32,
+    len: u32,
+    udp: bool,
+    ah: bool,
+}
+
+/// Packet sizes kept per flow: a path that drops only the large ones (an MTU black hole)
+/// shows as sizes one end sent and the other never saw.
+const MAX_LENS: usize = 16;
+
+impl Flow {
+    fn count_len(&mut self, len: u32) {
+        if let Some(e) = self.lens.iter_mut().find(|(l, _)| *l == len) {
+            e.1 += 1;
+        } else if self.lens.len() < MAX_LENS {
+            self.lens.push((len, 1));
+        } else if let Some(e) = self
+            .lens
+            .iter_mut()
+            .max_by_key(|(l, _)| *l)
+            .filter(|e| len > e.0)
+        {
+            // Full: the largest size stands for all larger ones.
+            *e = (len, e.1 + 1);
+        }
+    }
+}
+
 struct Flow {
+    /// (size in bytes from the SPI on, packets of that size)
+    lens: Vec<(u32, u64)>,
     packets: u64,
     first: (u64, f64),
     last_time: f64,
@@ -83,7 +116,19 @@ impl Analyzer {
             return;
         };
         if let Some((spi, seq)) = ip.ah_spi {
-            self.flow(f, ip.src, ip.dst, spi, seq, false, true);
+            let len = f.data.len() as u32;
+            self.flow(
+                f,
+                ip.src,
+                ip.dst,
+                Seen {
+                    spi,
+                    seq,
+                    len,
+                    udp: false,
+                    ah: true,
+                },
+            );
             return;
         }
         if let Some(fr) = ip.frag {
@@ -131,7 +176,19 @@ impl Analyzer {
                         [a, b, c, e, s0, s1, s2, s3, ..] => {
                             let spi = u32::from_be_bytes([*a, *b, *c, *e]);
                             let seq = u32::from_be_bytes([*s0, *s1, *s2, *s3]);
-                            self.flow(f, src, dst, spi, seq, true, false);
+                            let len = body.len() as u32;
+                            self.flow(
+                                f,
+                                src,
+                                dst,
+                                Seen {
+                                    spi,
+                                    seq,
+                                    len,
+                                    udp: true,
+                                    ah: false,
+                                },
+                            );
                         }
                         _ => {}
                     }
@@ -141,7 +198,19 @@ impl Analyzer {
                 if let Some(h) = payload.get(..8) {
                     let spi = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
                     let seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
-                    self.flow(f, src, dst, spi, seq, false, false);
+                    let len = payload.len() as u32;
+                    self.flow(
+                        f,
+                        src,
+                        dst,
+                        Seen {
+                            spi,
+                            seq,
+                            len,
+                            udp: false,
+                            ah: false,
+                        },
+                    );
                 }
             }
             PROTO_ICMP | PROTO_ICMPV6 => {
@@ -175,32 +244,23 @@ impl Analyzer {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn flow(
-        &mut self,
-        f: &Frame<'_>,
-        src: IpAddr,
-        dst: IpAddr,
-        spi: u32,
-        seq: u32,
-        udp: bool,
-        ah: bool,
-    ) {
-        let key = (src, dst, spi, udp, ah);
+    fn flow(&mut self, f: &Frame<'_>, src: IpAddr, dst: IpAddr, p: Seen) {
+        let key = (src, dst, p.spi, p.udp, p.ah);
         if let Some(fl) = self.esp.get_mut(&key) {
             fl.packets += 1;
             fl.last_time = f.time;
-            fl.seq = (fl.seq.0.min(seq), fl.seq.1.max(seq));
+            fl.seq = (fl.seq.0.min(p.seq), fl.seq.1.max(p.seq));
+            fl.count_len(p.len);
         } else if self.esp.len() < MAX_FLOWS {
-            self.esp.insert(
-                key,
-                Flow {
-                    packets: 1,
-                    first: (f.no, f.time),
-                    last_time: f.time,
-                    seq: (seq, seq),
-                },
-            );
+            let mut fl = Flow {
+                packets: 1,
+                first: (f.no, f.time),
+                last_time: f.time,
+                seq: (p.seq, p.seq),
+                lens: Vec::new(),
+            };
+            fl.count_len(p.len);
+            self.esp.insert(key, fl);
         }
     }
 
@@ -359,6 +419,7 @@ impl Analyzer {
                     udp,
                     ah,
                     seq: fl.seq,
+                    lens: fl.lens,
                     first_time: fl.first.1,
                     last_time: fl.last_time,
                 })),
