@@ -2,7 +2,8 @@
 # The strongSwan fault-injection lab: two gateways and an "ISP" router in network namespaces,
 # one charon per gateway (userspace libipsec, so no kernel ESP is needed), one fault per
 # scenario. For each scenario it collects what a user would have from each gateway — configs,
-# charon log, outside-interface capture, `swanctl --list-sas` — under OUT/<scenario>/{left,right}/.
+# charon log, outside-interface capture, `swanctl --list-sas` — under OUT/<scenario>/{left,right}/
+# (the lab's own notes, the initiate output and the user pings, go to OUT/<scenario>/).
 # It never reads the middle router's own state into the evidence.
 #
 #   lab/lab.sh OUT [SCENARIO...]     (root; installs its Debian packages when missing)
@@ -250,11 +251,13 @@ NFT
   sleep 0.5
   start_gw "$P"l "$dir/left"
   start_gw "$P"r "$dir/right"
-  timeout 20 ip netns exec "$P"l swanctl --initiate --child net --timeout 12 --uri "unix://$dir/left/charon.vici" >"$dir/left/initiate.txt" 2>&1 || true
+  timeout 20 ip netns exec "$P"l swanctl --initiate --child net --timeout 12 --uri "unix://$dir/left/charon.vici" >"$dir/initiate.txt" 2>&1 || true
   # User traffic across the tunnel (only between our namespaces).
-  ip netns exec "$P"la ping -c 3 -i 0.2 -W 1 192.0.2.74 >"$dir/left/ping.txt" 2>&1 || true
-  # Full-size packets with DF, as file transfers send them.
-  ip netns exec "$P"la ping -c 3 -i 0.2 -W 1 -M do -s 1300 192.0.2.74 >>"$dir/left/ping.txt" 2>&1 || true
+  ip netns exec "$P"la ping -c 3 -i 0.2 -W 1 192.0.2.74 >"$dir/ping.txt" 2>&1 || true
+  # Full-size packets with DF, as file transfers send them (the black-hole scenario).
+  if [ "$s" = pmtu-black-hole ]; then
+    ip netns exec "$P"la ping -c 3 -i 0.2 -W 1 -M do -s 1300 192.0.2.74 >>"$dir/ping.txt" 2>&1 || true
+  fi
   sleep 1
   for side in left right; do
     local ns="$P"l; [ $side = right ] && ns="$P"r

@@ -4,6 +4,7 @@
 mod cisco_asa;
 mod cisco_ios;
 pub(crate) mod generic;
+mod strongswan;
 
 use crate::diagnose::{Probe, Remedy};
 use crate::model::{Device, Platform};
@@ -24,6 +25,7 @@ pub fn advisor(p: Platform) -> &'static dyn Advisor {
     match p {
         Platform::CiscoIos => &cisco_ios::CiscoIos,
         Platform::CiscoAsa => &cisco_asa::CiscoAsa,
+        Platform::Strongswan => &strongswan::Strongswan,
         _ => &generic::Generic,
     }
 }

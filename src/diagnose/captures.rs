@@ -405,6 +405,7 @@ fn fragment_findings(
             continue;
         }
         let ike = w.proto == 17
+            && !w.esp_in_udp
             && w.ports
                 .is_none_or(|(s, d)| [500, 4500].contains(&s) || [500, 4500].contains(&d));
         if !ike {

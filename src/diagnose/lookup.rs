@@ -21,6 +21,16 @@ pub fn map_name(pol: &TunnelPolicy) -> Option<&str> {
     }
 }
 
+/// A policy that answers any peer: a dynamic crypto map, or a connection that names no
+/// peer address (the model's "empty: any peer").
+pub fn any_peer(pol: &TunnelPolicy) -> bool {
+    match &pol.kind {
+        PolicyKind::DynamicMap { .. } => true,
+        PolicyKind::Connection { .. } => pol.peers.is_empty(),
+        _ => false,
+    }
+}
+
 /// Interfaces through which this policy sends and receives IKE.
 pub fn applied_interfaces<'a>(dev: &'a Device, pol: &TunnelPolicy) -> Vec<&'a Interface> {
     match &pol.kind {

@@ -42,7 +42,12 @@ fn map_and_route(leg: &Leg<'_>, reversed: bool, out: &mut Vec<Finding>) {
     let a = leg.a;
     let pol = leg.pol;
     let name = &a.name;
-    if matches!(pol.kind, crate::model::PolicyKind::Vti { .. }) {
+    // A tunnel interface, or a named connection (installed as kernel policy whatever the
+    // interface), has no crypto map to apply.
+    if matches!(
+        pol.kind,
+        crate::model::PolicyKind::Vti { .. } | crate::model::PolicyKind::Connection { .. }
+    ) {
         return;
     }
     let applied = lookup::applied_interfaces(a, pol);
@@ -910,7 +915,7 @@ fn version_mismatch(leg: &Leg<'_>) -> Option<Finding> {
                 .any(|i| i.name == bif.name)
         })
         .filter(|p| {
-            matches!(p.kind, crate::model::PolicyKind::DynamicMap { .. })
+            lookup::any_peer(p)
                 || leg
                     .a_seen
                     .is_some_and(|s| p.peers.iter().any(|(x, _)| *x == s))

@@ -21,7 +21,7 @@ fn admits(pol: &TunnelPolicy, f: &Flow) -> bool {
 }
 
 fn peer_ok(pol: &TunnelPolicy, leg: &Leg<'_>) -> bool {
-    matches!(pol.kind, PolicyKind::DynamicMap { .. })
+    lookup::any_peer(pol)
         || leg
             .a_seen
             .is_some_and(|s| pol.peers.iter().any(|(p, _)| *p == s))

@@ -45,6 +45,8 @@ pub struct WireFragments {
     pub total: Option<u32>,
     /// UDP ports, when the first piece (with the UDP header) arrived.
     pub ports: Option<(u16, u16)>,
+    /// The first piece shows ESP in UDP 4500 rather than IKE.
+    pub esp_in_udp: bool,
     /// Byte ranges no piece covered.
     pub missing: Vec<(u32, u32)>,
 }

@@ -87,8 +87,13 @@ pub fn explain(term: &str) -> Vec<Explanation> {
     }
     // A pasted line: what the log parsers read in it, then every known term it contains.
     let mut out: Vec<Explanation> = Vec::new();
-    let parsed = crate::ingest::cisco_log::parse("explain", term);
-    for ev in &parsed.events {
+    let mut events = crate::ingest::cisco_log::parse("explain", term).events;
+    if crate::ingest::strongswan::looks_like_output(term) {
+        events = crate::ingest::strongswan::parse_output("explain", term)
+            .0
+            .events;
+    }
+    for ev in &events {
         let x = match &ev.kind {
             crate::evidence::EventKind::StateChange { to, .. } => explain(to).into_iter().next(),
             crate::evidence::EventKind::SaState { state, .. } => explain(state).into_iter().next(),

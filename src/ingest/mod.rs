@@ -5,6 +5,7 @@ pub mod cisco_ios;
 pub mod cisco_log;
 pub mod libreswan;
 pub mod pcap;
+pub mod strongswan;
 
 use crate::evidence::Event;
 use crate::model::Device;
@@ -48,6 +49,10 @@ pub enum Kind {
     CiscoOutput,
     Capture,
     LibreswanLog,
+    /// swanctl.conf, ipsec.conf or ipsec.secrets.
+    StrongswanConfig,
+    /// charon's log, `swanctl --list-sas`, `ipsec statusall`.
+    StrongswanOutput,
     Unrecognised,
 }
 
@@ -79,6 +84,12 @@ pub fn detect(text: &str) -> Kind {
         // Before Cisco output: pluto's `"conn" #1:` lines are unmistakable, while its debug
         // lines mention ISAKMP as Cisco's do.
         Kind::LibreswanLog
+    } else if let Some(f) = strongswan::flavor(text) {
+        // Before Cisco output: charon writes `IKEv2` and `IKE_SA` as Cisco debug does.
+        match f {
+            strongswan::Flavor::Output => Kind::StrongswanOutput,
+            _ => Kind::StrongswanConfig,
+        }
     } else if cisco_log::looks_like(text) {
         Kind::CiscoOutput
     } else {
@@ -246,7 +257,10 @@ pub fn parse(inputs: &[Input]) -> Case {
 /// [`parse`], reporting the reading of streamed files to `progress`.
 pub fn parse_with(inputs: &[Input], progress: &dyn Progress) -> Case {
     let mut case = Case::default();
-    for inp in inputs {
+    // strongSwan files are read last and together: one host's configuration may span
+    // several files, and a log is named after the configuration that owns its address.
+    let mut swan = Vec::new();
+    for (i, inp) in inputs.iter().enumerate() {
         let kind = match &inp.stream {
             Some(p) if inp.text.is_empty() && is_capture(p) => Kind::Capture,
             _ => detect(&inp.text),
@@ -254,6 +268,7 @@ pub fn parse_with(inputs: &[Input], progress: &dyn Progress) -> Case {
         match kind {
             Kind::Capture => capture(&mut case, inp, progress),
             Kind::LibreswanLog => pluto(&mut case, inp),
+            Kind::StrongswanConfig | Kind::StrongswanOutput => swan.push(i),
             Kind::CiscoIosConfig => {
                 let mut d = cisco_ios::parse(&inp.path, &inp.text);
                 if let Some(name) = &inp.peer {
@@ -311,6 +326,7 @@ pub fn parse_with(inputs: &[Input], progress: &dyn Progress) -> Case {
             Kind::Unrecognised => case.unrecognised.push(inp.path.clone()),
         }
     }
+    strongswan::attach(&mut case, inputs, &swan, progress);
     case
 }
 

@@ -36,6 +36,8 @@ pub struct Set {
     pub total: Option<u32>,
     /// UDP ports, read from the first piece (the one holding the UDP header).
     pub ports: Option<(u16, u16)>,
+    /// The datagram is ESP in UDP 4500, not IKE.
+    pub esp_in_udp: bool,
     /// Payload bytes by offset, while under the size bound.
     data: Vec<(u32, Vec<u8>)>,
     overflow: bool,
@@ -130,6 +132,7 @@ impl Tracker {
             pieces: Vec::new(),
             total: None,
             ports: None,
+            esp_in_udp: false,
             data: Vec::new(),
             overflow: false,
         });
@@ -141,6 +144,9 @@ impl Tracker {
                 u16::from_be_bytes([h[0], h[1]]),
                 u16::from_be_bytes([h[2], h[3]]),
             ));
+            // On UDP 4500 the non-ESP marker (four zero bytes) tells IKE from ESP.
+            set.esp_in_udp = payload.get(8..12).is_some_and(|m| m != [0, 0, 0, 0])
+                && set.ports.is_some_and(|(s, d)| s == 4500 || d == 4500);
         }
         let len = payload.len() as u32;
         set.pieces.push(Piece { frame, offset, len });

@@ -365,6 +365,7 @@ impl Analyzer {
                 bytes_seen: s.pieces.iter().map(|p| p.len).sum(),
                 total: s.total,
                 ports: s.ports,
+                esp_in_udp: s.esp_in_udp,
                 missing: s.missing(),
             };
             let text = format!(

@@ -8,8 +8,8 @@ use crate::model::ike::{IkeProfile, KeyUse, Trustpoint};
 use crate::model::net::Interface;
 use crate::model::{
     AddrSpec, AuthMethod, Device, EncapMode, Flow, IdentityKind, IdentityMatch, IkeVersion, Known,
-    Loc, PeerMatch, Platform, PolicyKind, PortRange, PreSharedKey, SecretFingerprint,
-    SelectorRule, TunnelPolicy,
+    Loc, PeerMatch, Platform, PolicyKind, PortRange, PreSharedKey, SecretFingerprint, SelectorRule,
+    TunnelPolicy,
 };
 use ipnet::IpNet;
 use std::net::IpAddr;
@@ -131,7 +131,7 @@ pub fn fingerprint(v: &str) -> SecretFingerprint {
 
 fn hex(s: &str) -> Option<Vec<u8>> {
     let s: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if s.is_empty() || s.len() % 2 != 0 {
+    if s.is_empty() || !s.len().is_multiple_of(2) {
         return None;
     }
     s.chunks(2)
@@ -170,7 +170,12 @@ fn base64(s: &str) -> Option<Vec<u8>> {
 /// The text shown for a line that holds a secret: everything from the value on is masked.
 pub fn redact(line: &str, value_start: usize) -> String {
     let head = line.get(..value_start).unwrap_or("");
-    format!("{}{}", head, crate::ingest::cisco_ios::secrets::MASK)
+    let gap = if head.is_empty() || head.ends_with([' ', '\t']) {
+        ""
+    } else {
+        " "
+    };
+    format!("{head}{gap}{}", crate::ingest::cisco_ios::secrets::MASK)
 }
 
 /// A Loc whose text never holds the secret (the raw line only for `--show-secrets`).
@@ -203,15 +208,6 @@ fn is_any_id(s: &str) -> bool {
     matches!(s.trim(), "%any" | "%any6" | "*" | "")
 }
 
-fn glob(p: &[u8], n: &[u8]) -> bool {
-    match (p.first(), n.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => glob(&p[1..], n) || (!n.is_empty() && glob(p, &n[1..])),
-        (Some(a), Some(b)) if a == b => glob(&p[1..], &n[1..]),
-        _ => false,
-    }
-}
-
 /// How well a queried identity matches a secret's owner (strongSwan's ID_MATCH_* scale).
 fn id_match(query: Option<&str>, owner: &str) -> u32 {
     if is_any_id(owner) {
@@ -221,7 +217,7 @@ fn id_match(query: Option<&str>, owner: &str) -> u32 {
     let (q, o) = (id_norm(q), id_norm(owner));
     if q == o {
         20
-    } else if o.contains('*') && glob(o.as_bytes(), q.as_bytes()) {
+    } else if o.contains('*') && super::settings::glob(o.as_bytes(), q.as_bytes()) {
         10
     } else {
         0
@@ -230,7 +226,11 @@ fn id_match(query: Option<&str>, owner: &str) -> u32 {
 
 /// The secret strongSwan picks for a pair of identities: the best sum of matches; a
 /// secret with owners that match neither side is not a candidate.
-fn best_secret<'a>(secrets: &'a [Secret], me: Option<&str>, other: Option<&str>) -> Option<&'a Secret> {
+fn best_secret<'a>(
+    secrets: &'a [Secret],
+    me: Option<&str>,
+    other: Option<&str>,
+) -> Option<&'a Secret> {
     let mut best: Option<(u32, &Secret)> = None;
     for s in secrets {
         let (m, o) = if s.ids.is_empty() {
@@ -268,7 +268,9 @@ fn addr(v: &str) -> Addr {
     if let Ok(ip) = v.parse::<IpAddr>() {
         return Addr::Ip(ip);
     }
-    if v.parse::<IpNet>().is_ok() || v.contains('-') && v.split('-').all(|p| p.trim().parse::<IpAddr>().is_ok()) {
+    if v.parse::<IpNet>().is_ok()
+        || v.contains('-') && v.split('-').all(|p| p.trim().parse::<IpAddr>().is_ok())
+    {
         return Addr::Net;
     }
     Addr::Name(v.to_string())
@@ -289,7 +291,13 @@ fn auth_method(v: &str) -> Option<AuthMethod> {
         AuthMethod::PreShared
     } else if v.starts_with("ecdsa") {
         AuthMethod::EcdsaSig
-    } else if v.starts_with("pubkey") || v.starts_with("rsa") || v == "rsasig" || v == "xauthrsasig" || v.starts_with("ed25519") || v.starts_with("ed448") {
+    } else if v.starts_with("pubkey")
+        || v.starts_with("rsa")
+        || v == "rsasig"
+        || v == "xauthrsasig"
+        || v.starts_with("ed25519")
+        || v.starts_with("ed448")
+    {
         AuthMethod::RsaSig
     } else if v.starts_with("eap") {
         AuthMethod::Eap
@@ -366,7 +374,9 @@ fn ports(p: &str) -> Vec<PortRange> {
             (Some(lo), Some(hi)) if lo <= hi => vec![PortRange { lo, hi }],
             _ => vec![PortRange::ANY],
         },
-        None => named(p).map(PortRange::one).map_or(vec![PortRange::ANY], |r| vec![r]),
+        None => named(p)
+            .map(PortRange::one)
+            .map_or(vec![PortRange::ANY], |r| vec![r]),
     }
 }
 
@@ -413,7 +423,7 @@ fn selectors(conn: &Conn, child: &Child) -> Vec<SelectorRule> {
     let local_dyn = dynamic_of(&conn.local_addrs);
     // The remote `dynamic` is the peer's address, or the virtual IP it gets from a pool;
     // for a gateway that takes any peer it is any address.
-    let remote_dyn = dynamic_of(&conn.remote_addrs).or_else(|| match conn.pools.as_slice() {
+    let remote_dyn = dynamic_of(&conn.remote_addrs).or(match conn.pools.as_slice() {
         [p] => Some(*p),
         _ => Some(AddrSpec::Any),
     });
@@ -463,8 +473,10 @@ fn selectors(conn: &Conn, child: &Child) -> Vec<SelectorRule> {
     out
 }
 
-/// The keys a connection would use, resolved to the peer addresses it talks to.
-fn keys_of(conn: &Conn, secrets: &[Secret], out: &mut Vec<PreSharedKey>) {
+/// The keys a connection would use, resolved to the peer addresses it talks to. False when
+/// some key is for a peer known only by a name (a gateway for any peer whose keys are
+/// owned by `carol@strongswan.org`...): which address uses it is then not in the files.
+fn keys_of(conn: &Conn, secrets: &[Secret], out: &mut Vec<PreSharedKey>) -> bool {
     let me = conn
         .local_id
         .as_ref()
@@ -473,16 +485,19 @@ fn keys_of(conn: &Conn, secrets: &[Secret], out: &mut Vec<PreSharedKey>) {
     let me = me.as_deref();
     let local_ips: Vec<IpAddr> = ips(&conn.local_addrs).iter().map(|(ip, _)| *ip).collect();
     let remote_ips: Vec<IpAddr> = ips(&conn.remote_addrs).iter().map(|(ip, _)| *ip).collect();
+    let mut resolved = true;
     // (identity the peer presents, addresses it is reached at)
     let mut candidates: Vec<(Option<String>, Vec<AddrSpec>)> = Vec::new();
     match conn.remote_id.as_ref().filter(|v| !is_any_id(&v.text)) {
         Some(rid) => {
             let mut at: Vec<AddrSpec> = remote_ips.iter().map(|ip| AddrSpec::host(*ip)).collect();
             if at.is_empty() {
-                at.push(match rid.text.trim().trim_start_matches('@').parse::<IpAddr>() {
-                    Ok(ip) => AddrSpec::host(ip),
-                    Err(_) => AddrSpec::Any,
-                });
+                at.push(
+                    match rid.text.trim().trim_start_matches('@').parse::<IpAddr>() {
+                        Ok(ip) => AddrSpec::host(ip),
+                        Err(_) => AddrSpec::Any,
+                    },
+                );
             }
             candidates.push((Some(rid.text.clone()), at));
         }
@@ -491,6 +506,12 @@ fn keys_of(conn: &Conn, secrets: &[Secret], out: &mut Vec<PreSharedKey>) {
                 candidates.push((Some(ip.to_string()), vec![AddrSpec::host(*ip)]));
             }
             if remote_ips.is_empty() {
+                let by_name = secrets.iter().flat_map(|s| s.ids.iter()).any(|id| {
+                    !is_any_id(id) && id.trim().parse::<IpAddr>().is_err() && id_match(me, id) == 0
+                });
+                if by_name {
+                    resolved = false;
+                }
                 // A gateway for any peer: peers identify by their address unless told
                 // otherwise, so each address-owned key is one peer's.
                 for s in secrets {
@@ -531,6 +552,7 @@ fn keys_of(conn: &Conn, secrets: &[Secret], out: &mut Vec<PreSharedKey>) {
             }
         }
     }
+    resolved
 }
 
 /// The name of a child's policy: `conn child name`, or the conn alone in ipsec.conf.
@@ -578,11 +600,13 @@ pub fn device(name: &str, file: &Arc<str>, p: Parsed) -> Device {
     });
     let mut order = 1u32;
     let mut any_psk = false;
+    let mut keys_by_address = true;
     for c in &p.conns {
         let version = c.version.unwrap_or(IkeVersion::V2);
         let auth_local = c.local_auth.as_ref().and_then(|v| auth_method(&v.text));
         let auth_remote = c.remote_auth.as_ref().and_then(|v| auth_method(&v.text));
-        any_psk |= auth_local == Some(AuthMethod::PreShared) || auth_remote == Some(AuthMethod::PreShared);
+        any_psk |=
+            auth_local == Some(AuthMethod::PreShared) || auth_remote == Some(AuthMethod::PreShared);
         let default_life = if c.stroke { 10800 } else { 14400 };
         let spec = IkeSpec {
             conn: &c.name,
@@ -601,9 +625,22 @@ pub fn device(name: &str, file: &Arc<str>, p: Parsed) -> Device {
         let props = proposals::ike(&spec, &items, ploc, order);
         order += props.len() as u32;
         d.ike_proposals.extend(props);
+        // `version = 0` initiates IKEv2 but answers IKEv1 too: its proposals as IKEv1 sends
+        // them, for peers that start IKEv1.
+        let either = c.version.is_none();
+        if either {
+            let v1 = IkeSpec {
+                version: IkeVersion::V1,
+                ..spec
+            };
+            let props = proposals::ike(&v1, &items, ploc, order);
+            order += props.len() as u32;
+            d.ike_proposals.extend(props);
+        }
         let mut prof = IkeProfile::new(&c.name, version, c.loc.clone());
         if let Some(r) = &c.remote_id {
-            prof.match_identities.push((id_match_rule(&r.text), r.loc.clone()));
+            prof.match_identities
+                .push((id_match_rule(&r.text), r.loc.clone()));
         }
         prof.self_identity = c.local_id.as_ref().map(|v| id_kind(&v.text));
         prof.local_address = ips(&c.local_addrs).first().map(|(ip, _)| *ip);
@@ -619,7 +656,11 @@ pub fn device(name: &str, file: &Arc<str>, p: Parsed) -> Device {
                 d.trustpoints.push(Trustpoint {
                     name: format!("{} (certificates loaded by swanctl --load-creds)", c.name),
                     has_certificate: true,
-                    loc: c.local_auth.as_ref().map(|v| v.loc.clone()).unwrap_or_else(|| c.loc.clone()),
+                    loc: c
+                        .local_auth
+                        .as_ref()
+                        .map(|v| v.loc.clone())
+                        .unwrap_or_else(|| c.loc.clone()),
                 });
             }
             for cert in &c.certs {
@@ -679,19 +720,37 @@ pub fn device(name: &str, file: &Arc<str>, p: Parsed) -> Device {
                 ike_profile: Some((c.name.clone(), c.loc.clone())),
                 loc: ch.loc.clone(),
             };
-            d.policies.push(pol);
+            if either {
+                // The IKEv1 side of `version = 0`: it answers, never starts (no peer to
+                // start towards), so it adds no tunnel direction of its own.
+                let PolicyKind::Connection { name } = &pol.kind else {
+                    continue;
+                };
+                let mut twin = pol.clone();
+                twin.kind = PolicyKind::Connection {
+                    name: format!("{name} (IKEv1)"),
+                };
+                twin.ike_version = IkeVersion::V1;
+                twin.peers.clear();
+                twin.peer_names.clear();
+                d.policies.push(pol);
+                d.policies.push(twin);
+            } else {
+                d.policies.push(pol);
+            }
         }
         if auth_local == Some(AuthMethod::PreShared) || auth_remote == Some(AuthMethod::PreShared) {
-            keys_of(c, &p.secrets, &mut d.psks);
+            keys_by_address &= keys_of(c, &p.secrets, &mut d.psks);
         }
     }
     d.skipped = p.skipped;
-    let every_local_known = !p.conns.is_empty() && p.conns.iter().all(|c| !ips(&c.local_addrs).is_empty());
+    let every_local_known =
+        !p.conns.is_empty() && p.conns.iter().all(|c| !ips(&c.local_addrs).is_empty());
     d.known = Known {
         // The routing table is the kernel's: no strongSwan file describes it.
         routes: false,
         interfaces: every_local_known,
-        keys: p.secrets_seen || !any_psk,
+        keys: (p.secrets_seen || !any_psk) && keys_by_address,
         ..Known::ALL
     };
     d

@@ -2,7 +2,9 @@
 //! `default`) → the shared algorithm vocabulary. One keyword list serves `proposals`,
 //! `esp_proposals`/`ah_proposals` (swanctl.conf) and `ike=`/`esp=`/`ah=` (ipsec.conf).
 
-use crate::model::{DhGroup, EncapMode, Encr, IkeAttr, IkeProposal, IkeVersion, Integ, IpsecProposal, Loc};
+use crate::model::{
+    DhGroup, EncapMode, Encr, IkeAttr, IkeProposal, IkeVersion, Integ, IpsecProposal, Loc,
+};
 use std::sync::Arc;
 
 /// What one dash-separated proposal names, by transform type.
@@ -188,7 +190,13 @@ fn default_ike() -> Vec<Algs> {
         .into_iter()
         .map(DhGroup)
         .collect();
-    let prf = vec![Integ::Sha256, Integ::Sha384, Integ::Sha512, Integ::AesXcbc, Integ::Sha1];
+    let prf = vec![
+        Integ::Sha256,
+        Integ::Sha384,
+        Integ::Sha512,
+        Integ::AesXcbc,
+        Integ::Sha1,
+    ];
     let classic = Algs {
         encr: vec![
             Encr::Aes { bits: 128 },
@@ -196,7 +204,13 @@ fn default_ike() -> Vec<Algs> {
             Encr::Aes { bits: 256 },
             Encr::TripleDes,
         ],
-        integ: vec![Integ::Sha256, Integ::Sha384, Integ::Sha512, Integ::AesXcbc, Integ::Sha1],
+        integ: vec![
+            Integ::Sha256,
+            Integ::Sha384,
+            Integ::Sha512,
+            Integ::AesXcbc,
+            Integ::Sha1,
+        ],
         prf: prf.clone(),
         groups: groups.clone(),
         unknown: Vec::new(),
@@ -232,8 +246,18 @@ fn default_esp() -> Vec<Algs> {
             ..Algs::default()
         },
         Algs {
-            encr: vec![Encr::Aes { bits: 128 }, Encr::Aes { bits: 192 }, Encr::Aes { bits: 256 }],
-            integ: vec![Integ::Sha256, Integ::Sha384, Integ::Sha512, Integ::Sha1, Integ::AesXcbc],
+            encr: vec![
+                Encr::Aes { bits: 128 },
+                Encr::Aes { bits: 192 },
+                Encr::Aes { bits: 256 },
+            ],
+            integ: vec![
+                Integ::Sha256,
+                Integ::Sha384,
+                Integ::Sha512,
+                Integ::Sha1,
+                Integ::AesXcbc,
+            ],
             ..Algs::default()
         },
     ]
@@ -241,7 +265,13 @@ fn default_esp() -> Vec<Algs> {
 
 fn default_ah() -> Vec<Algs> {
     vec![Algs {
-        integ: vec![Integ::Sha256, Integ::Sha384, Integ::Sha512, Integ::Sha1, Integ::AesXcbc],
+        integ: vec![
+            Integ::Sha256,
+            Integ::Sha384,
+            Integ::Sha512,
+            Integ::Sha1,
+            Integ::AesXcbc,
+        ],
         ..Algs::default()
     }]
 }
@@ -280,7 +310,10 @@ pub fn ike(spec: &IkeSpec<'_>, items: &[Item], loc: Option<&Loc>, first: u32) ->
                 (false, Some(l)) => l.clone(),
                 _ => Loc::implied(
                     spec.file,
-                    &format!("strongSwan default IKE proposals (connection {})", spec.conn),
+                    &format!(
+                        "strongSwan default IKE proposals (connection {})",
+                        spec.conn
+                    ),
                 ),
             };
             let mut p = IkeProposal {
@@ -309,7 +342,12 @@ pub fn ike(spec: &IkeSpec<'_>, items: &[Item], loc: Option<&Loc>, first: u32) ->
                 p.auth = spec.auth;
             }
             if !builtin {
-                for attr in [IkeAttr::Encryption, IkeAttr::Integrity, IkeAttr::Prf, IkeAttr::Group] {
+                for attr in [
+                    IkeAttr::Encryption,
+                    IkeAttr::Integrity,
+                    IkeAttr::Prf,
+                    IkeAttr::Group,
+                ] {
                     p.attr_locs.push((attr, ploc.clone()));
                 }
             }
@@ -335,7 +373,14 @@ pub fn ipsec(
 ) -> (Vec<IpsecProposal>, Option<DhGroup>) {
     let mut out = Vec::new();
     let (items, is_ah) = if ah.is_empty() {
-        (if esp.is_empty() { vec![Item::Default] } else { esp.to_vec() }, false)
+        (
+            if esp.is_empty() {
+                vec![Item::Default]
+            } else {
+                esp.to_vec()
+            },
+            false,
+        )
     } else {
         (ah.to_vec(), true)
     };
@@ -350,7 +395,13 @@ pub fn ipsec(
             }
             let ploc = match (builtin, loc) {
                 (false, Some(l)) => l.clone(),
-                _ => Loc::implied(file, &format!("strongSwan default {} proposals ({name})", if is_ah { "AH" } else { "ESP" })),
+                _ => Loc::implied(
+                    file,
+                    &format!(
+                        "strongSwan default {} proposals ({name})",
+                        if is_ah { "AH" } else { "ESP" }
+                    ),
+                ),
             };
             out.push(IpsecProposal {
                 name: name.to_string(),

@@ -103,15 +103,33 @@ fn dir_of(path: &str) -> &str {
     }
 }
 
-/// Shell-style match of one path component (`*`, `?`).
-fn glob(pat: &[u8], name: &[u8]) -> bool {
-    match (pat.first(), name.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => glob(&pat[1..], name) || (!name.is_empty() && glob(pat, &name[1..])),
-        (Some(b'?'), Some(_)) => glob(&pat[1..], &name[1..]),
-        (Some(p), Some(n)) if p == n => glob(&pat[1..], &name[1..]),
-        _ => false,
+/// Shell-style match of one path component or identity (`*`, `?`), in time linear in the
+/// product of the lengths whatever the number of stars (a hostile pattern cannot blow up).
+pub fn glob(pat: &[u8], name: &[u8]) -> bool {
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        match pat.get(p) {
+            Some(b'*') => {
+                star = Some((p, n));
+                p += 1;
+            }
+            Some(c) if *c == b'?' || *c == name[n] => {
+                p += 1;
+                n += 1;
+            }
+            _ => match star {
+                // Let the last star swallow one more character and retry from there.
+                Some((sp, sn)) => {
+                    p = sp + 1;
+                    n = sn + 1;
+                    star = Some((sp, sn + 1));
+                }
+                None => return false,
+            },
+        }
     }
+    pat[p.min(pat.len())..].iter().all(|c| *c == b'*')
 }
 
 impl Resolver<'_> {
@@ -156,7 +174,11 @@ impl Resolver<'_> {
                 vec![last.to_string()]
             };
             for n in names {
-                let p = if dir.is_empty() { n } else { format!("{dir}/{n}") };
+                let p = if dir.is_empty() {
+                    n
+                } else {
+                    format!("{dir}/{n}")
+                };
                 let small = std::fs::metadata(&p)
                     .map(|m| m.is_file() && m.len() <= MAX_DISK_BYTES)
                     .unwrap_or(false);
@@ -188,7 +210,13 @@ impl Lexer<'_, '_> {
         let mut i = 0;
         let mut line = 1u32;
         let mut value = false;
-        let push = |toks: &mut Vec<Token>, tok: Tok, line: u32| toks.push(Token { tok, file: fi, line });
+        let push = |toks: &mut Vec<Token>, tok: Tok, line: u32| {
+            toks.push(Token {
+                tok,
+                file: fi,
+                line,
+            })
+        };
         let word_end = |b: &[char], mut j: usize, stop: &[char]| {
             while j < b.len() && !stop.contains(&b[j]) {
                 j += 1;
@@ -267,8 +295,7 @@ impl Lexer<'_, '_> {
                     while k < b.len() && (b[k] == ' ' || b[k] == '\t') {
                         k += 1;
                     }
-                    if w == "include" && k > i && k < b.len() && !matches!(b[k], '=' | '\n' | '#')
-                    {
+                    if w == "include" && k > i && k < b.len() && !matches!(b[k], '=' | '\n' | '#') {
                         let (pat, next) = if b[k] == '"' {
                             let e = word_end(&b, k + 1, &['"', '\n']);
                             (b[k + 1..e].iter().collect::<String>(), (e + 1).min(b.len()))
@@ -313,13 +340,27 @@ impl Parser<'_> {
     fn node(&self, t: &Token, name: String, body: Body) -> Node {
         let (file, lines) = match self.files.get(t.file) {
             Some(f) => f,
-            None => return Node { name, file: Arc::from(""), line: t.line, text: Arc::from(""), body },
+            None => {
+                return Node {
+                    name,
+                    file: Arc::from(""),
+                    line: t.line,
+                    text: Arc::from(""),
+                    body,
+                };
+            }
         };
         let text = lines
             .get(t.line.saturating_sub(1) as usize)
             .cloned()
             .unwrap_or_else(|| Arc::from(""));
-        Node { name, file: file.clone(), line: t.line, text, body }
+        Node {
+            name,
+            file: file.clone(),
+            line: t.line,
+            text,
+            body,
+        }
     }
 
     /// Nodes up to the `}` closing this section (consumed), or the end.
@@ -327,7 +368,7 @@ impl Parser<'_> {
         let mut out = Vec::new();
         while let Some(t) = self.toks.get(self.pos).cloned() {
             self.pos += 1;
-            match t.tok {
+            match t.tok.clone() {
                 Tok::Close => return out,
                 Tok::Name(n) | Tok::Str(n) => {
                     if self.peek() == Some(&Tok::Eq) {
@@ -349,10 +390,23 @@ impl Parser<'_> {
                     match self.peek() {
                         Some(Tok::Open) => {
                             self.pos += 1;
-                            let children = if depth < 64 { self.body(depth + 1) } else { Vec::new() };
-                            out.push(self.node(&t, n, Body::Section { refs: Vec::new(), children }));
+                            let children = if depth < 64 {
+                                self.body(depth + 1)
+                            } else {
+                                Vec::new()
+                            };
+                            out.push(self.node(
+                                &t,
+                                n,
+                                Body::Section {
+                                    refs: Vec::new(),
+                                    children,
+                                },
+                            ));
                         }
-                        Some(Tok::Name(w)) if w == ":" || n.ends_with(':') || w.starts_with(':') => {
+                        Some(Tok::Name(w))
+                            if w == ":" || n.ends_with(':') || w.starts_with(':') =>
+                        {
                             let mut name = n.trim_end_matches(':').to_string();
                             let mut refs = Vec::new();
                             while let Some(Tok::Name(w)) = self.peek() {
@@ -363,7 +417,11 @@ impl Parser<'_> {
                             }
                             if self.peek() == Some(&Tok::Open) {
                                 self.pos += 1;
-                                let children = if depth < 64 { self.body(depth + 1) } else { Vec::new() };
+                                let children = if depth < 64 {
+                                    self.body(depth + 1)
+                                } else {
+                                    Vec::new()
+                                };
                                 if name.is_empty() {
                                     name = n.clone();
                                 }
@@ -418,29 +476,66 @@ pub fn resolve_refs(top: &[Node]) -> Vec<Node> {
                 hit
             })
     }
-    fn walk(top: &[Node], siblings: &[Node], nodes: &[Node], depth: usize) -> Vec<Node> {
-        nodes
-            .iter()
-            .map(|n| {
-                let mut n = n.clone();
-                if let Body::Section { refs, children } = &mut n.body {
-                    let mut merged: Vec<Node> = Vec::new();
-                    if depth < 16 {
-                        for r in refs.iter() {
-                            if let Some(base) = find(top, siblings, r) {
-                                merged.extend(walk(top, siblings, std::slice::from_ref(base), depth + 1)
-                                    .into_iter()
-                                    .flat_map(|b| b.children().to_vec()));
-                            }
-                        }
+    /// `chain` holds the sections being expanded (a section that references itself, or a
+    /// loop, stops there); `budget` bounds the nodes built, as references to references
+    /// multiply.
+    fn walk<'a>(
+        top: &'a [Node],
+        siblings: &'a [Node],
+        nodes: &'a [Node],
+        depth: usize,
+        chain: &mut Vec<&'a Node>,
+        budget: &mut usize,
+    ) -> Vec<Node> {
+        let mut out = Vec::new();
+        for n in nodes {
+            if *budget == 0 {
+                break;
+            }
+            *budget -= 1;
+            let Body::Section { refs, children } = &n.body else {
+                out.push(n.clone());
+                continue;
+            };
+            chain.push(n);
+            let mut merged: Vec<Node> = Vec::new();
+            if depth < 16 {
+                for r in refs {
+                    let Some(base) = find(top, siblings, r) else {
+                        continue;
+                    };
+                    if chain.iter().any(|c| std::ptr::eq(*c, base)) {
+                        continue;
                     }
-                    let own = walk(top, children, children, depth + 1);
-                    merged.extend(own);
-                    *children = merged;
+                    let b = walk(
+                        top,
+                        siblings,
+                        std::slice::from_ref(base),
+                        depth + 1,
+                        chain,
+                        budget,
+                    );
+                    merged.extend(b.into_iter().flat_map(|b| match b.body {
+                        Body::Section { children, .. } => children,
+                        Body::Value(_) => Vec::new(),
+                    }));
                 }
-                n
-            })
-            .collect()
+            }
+            merged.extend(walk(top, children, children, depth + 1, chain, budget));
+            chain.pop();
+            out.push(Node {
+                name: n.name.clone(),
+                file: n.file.clone(),
+                line: n.line,
+                text: n.text.clone(),
+                body: Body::Section {
+                    refs: refs.clone(),
+                    children: merged,
+                },
+            });
+        }
+        out
     }
-    walk(top, top, top, 0)
+    let mut budget = 20_000;
+    walk(top, top, top, 0, &mut Vec::new(), &mut budget)
 }

@@ -245,7 +245,9 @@ fn secrets(n: &Node, out: &mut Parsed) {
         let mut key = None;
         for k in s.children() {
             match (k.name.as_str(), k.value()) {
-                (name, Some(v)) if name == "id" || name.starts_with("id-") || name.starts_with("id") => {
+                (name, Some(v))
+                    if name == "id" || name.starts_with("id-") || name.starts_with("id") =>
+                {
                     ids.extend(
                         v.split(',')
                             .map(|x| x.trim().to_string())
