@@ -596,3 +596,50 @@ fn explain_reads_a_pasted_charon_line() {
         "{x:?}"
     );
 }
+
+/// The lab's recordings of real charon (tests/fixtures/lab, from lab/lab.sh): each
+/// gateway's charon log and `swanctl --list-sas` alone, without configurations or captures,
+/// already tell the faults that show in charon's output.
+#[test]
+fn real_charon_logs_and_sa_listings_alone() {
+    let lab = fixture("lab");
+    for (scenario, want) in [
+        ("healthy-v1", "healthy"),
+        ("healthy-v2", "healthy"),
+        ("invalid-ke-recovers", "healthy"),
+        ("nat-healthy", "healthy"),
+        ("ike-proposal-v1", "ike-proposal-mismatch"),
+        ("ike-proposal-v2", "ike-proposal-mismatch"),
+        ("psk-v1", "psk-mismatch"),
+        ("psk-v2", "psk-mismatch"),
+        ("child-proposal", "transform-set-mismatch"),
+        ("ts-v2", "crypto-acl-asymmetric"),
+        ("udp500-blocked", "ike-blocked"),
+        ("esp-blocked-one-way", "esp-blocked"),
+    ] {
+        let d = lab.join(scenario);
+        if !d.exists() {
+            continue;
+        }
+        let mut args = Vec::new();
+        for side in ["left", "right"] {
+            for f in ["charon.log", "list-sas.txt"] {
+                let p = d.join(side).join(f);
+                // An empty listing (no SA at all) is no evidence of any kind.
+                if p.metadata().is_ok_and(|m| m.len() > 0) {
+                    args.push(PathBuf::from(format!("{side}={}", p.display())));
+                }
+            }
+        }
+        let (_, r) = run(&args);
+        assert_eq!(r["verdict"], want, "{scenario}: {r:#}");
+        assert!(
+            r["inputs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["kind"] == "strongswan-output"),
+            "{scenario}"
+        );
+    }
+}

@@ -321,7 +321,9 @@ fn nat_t(cap: &str, sas: &Sas<'_>, esp: &[(&WireEsp, &Loc)], out: &mut Vec<Findi
     let private = all.iter().find(|m| {
         super::lookup::is_private(m.w.src.ip()) != super::lookup::is_private(m.w.dst.ip())
     });
-    let Some(m) = napt.or(moved).or(private) else {
+    // The peers' own NAT detection hashes, checked against the packet here, prove it.
+    let natd = all.iter().find(|m| m.w.natd.is_some_and(|(s, d)| !s || !d));
+    let Some(m) = natd.or(napt).or(moved).or(private) else {
         return;
     };
     let between = |w: &WireEsp| {
@@ -362,7 +364,16 @@ fn nat_t(cap: &str, sas: &Sas<'_>, esp: &[(&WireEsp, &Loc)], out: &mut Vec<Findi
         f.parties = parties(cap, w.dst.to_string());
         out.push(f);
     }
-    let how = if napt.is_some() {
+    let how = if let Some(x) = natd {
+        let (s, _) = x.w.natd.unwrap_or((true, true));
+        format!(
+            "the NAT detection hash {} sent for its {} address does not match the packet captured here ({} -> {}): a NAT rewrote it on the way, or the sender forces UDP encapsulation (strongSwan `encap = yes`, userspace libipsec), which fakes this hash on purpose",
+            x.w.src.ip(),
+            if s { "destination" } else { "source" },
+            x.w.src,
+            x.w.dst
+        )
+    } else if napt.is_some() {
         format!(
             "IKE runs between ports {} and {} (a NAT rewrote the port)",
             m.w.src.port(),

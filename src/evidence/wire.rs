@@ -28,6 +28,9 @@ pub struct WireIke {
     pub ip_fragments: u32,
     /// IKE-level fragment (IKEv2 SKF or IKEv1 Cisco fragmentation): (number, total).
     pub ike_fragment: Option<(u16, u16)>,
+    /// IKEv2 NAT detection checked against the packet as captured: (source hash matches,
+    /// destination hash matches); None when the message carries none.
+    pub natd: Option<(bool, bool)>,
     /// A digest of the message bytes, to find the same message in another capture.
     pub digest: u64,
 }

@@ -81,6 +81,51 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// IKEv2 NAT detection (RFC 7296 2.23): each side hashes SPIs, address and port as it sends
+/// them; a hash that does not match the packet as captured here proves NAT between the
+/// sender and this capture point. (source hash matches, destination hash matches)
+fn nat_detection(m: &ike::IkeMsg, src: SocketAddr, dst: SocketAddr) -> Option<(bool, bool)> {
+    use sha1::{Digest, Sha1};
+    if m.version != 2 {
+        return None;
+    }
+    let hash = |a: SocketAddr| {
+        let mut h = Sha1::new();
+        h.update(m.ispi);
+        h.update(m.rspi);
+        match a.ip() {
+            IpAddr::V4(v) => h.update(v.octets()),
+            IpAddr::V6(v) => h.update(v.octets()),
+        }
+        h.update(a.port().to_be_bytes());
+        h.finalize().to_vec()
+    };
+    let mut found = None;
+    for p in &m.payloads {
+        if let ike::Payload::Notify { kind, data, .. } = p {
+            let (s, d) = found.get_or_insert((true, true));
+            match kind {
+                16388 => *s &= *data == hash(src),
+                16389 => *d &= *data == hash(dst),
+                _ => {}
+            }
+        }
+    }
+    // Only when the message carried NAT detection at all.
+    m.payloads
+        .iter()
+        .any(|p| {
+            matches!(
+                p,
+                ike::Payload::Notify {
+                    kind: 16388 | 16389,
+                    ..
+                }
+            )
+        })
+        .then_some(found.unwrap_or((true, true)))
+}
+
 impl Analyzer {
     pub fn new(path: &str) -> Self {
         Analyzer {
@@ -305,6 +350,7 @@ impl Analyzer {
                 _ => {}
             }
         }
+        let natd = nat_detection(&m, src, dst);
         let mut h = std::collections::hash_map::DefaultHasher::new();
         body.hash(&mut h);
         let w = WireIke {
@@ -322,6 +368,7 @@ impl Analyzer {
             groups,
             ip_fragments: frags,
             ike_fragment,
+            natd,
             digest: h.finish(),
         };
         let text = format!(

@@ -279,6 +279,9 @@ struct Thread {
     pending_peer: Vec<usize>,
     /// `received proposals: IKE:...` or `ESP:...`: which SA a refusal is about.
     proposals_phase: Option<u8>,
+    /// The thread is choosing traffic selectors for a child SA and has not said how it
+    /// ended: a child that then fails was refused for its selectors.
+    selecting_ts: bool,
 }
 
 /// How many events of one kind about one peer are kept (as for Cisco output).
@@ -514,8 +517,11 @@ impl Reader {
             } else {
                 Direction::Received
             };
+            // A message being generated goes to the peer of the `sending packet` line that
+            // follows on this thread; the thread's last peer may be another SA's.
+            let peer = if generating { None } else { peer };
             for n in notifies(payloads) {
-                self.push(
+                let i = self.push(
                     at.clone(),
                     time,
                     peer,
@@ -525,6 +531,9 @@ impl Reader {
                         phase: notify_phase(n, Some(x)),
                     },
                 );
+                if let (true, Some(i)) = (generating, i) {
+                    self.thread(t).pending_peer.push(i);
+                }
             }
             return;
         }
@@ -578,9 +587,21 @@ impl Reader {
                     None => None,
                 })
                 .unwrap_or(1);
+            self.thread(t).selecting_ts = false;
             kinds.push(EventKind::NoProposalAccepted { phase });
-        } else if has("traffic selectors") && (has("inacceptable") || has("unacceptable")) {
+        } else if (has("traffic selectors") && (has("inacceptable") || has("unacceptable")))
+            || has("no acceptable traffic selectors")
+        {
+            self.thread(t).selecting_ts = false;
             kinds.push(EventKind::SelectorsRejected);
+        } else if has("selecting traffic selectors for") {
+            self.thread(t).selecting_ts = true;
+        } else if has("failed to establish CHILD_SA") {
+            // The initiator refuses the selectors the responder narrowed to (strongSwan
+            // says no more than this at its default log level).
+            if std::mem::take(&mut self.thread(t).selecting_ts) {
+                kinds.push(EventKind::SelectorsRejected);
+            }
         } else if has("MAC mismatched") {
             // The peer's AUTH payload does not verify with our key: we answer
             // AUTHENTICATION_FAILED.
@@ -616,6 +637,7 @@ impl Reader {
             peer_here = other_end(msg);
             kinds.push(EventKind::PhaseComplete { phase: 1 });
         } else if has("CHILD_SA") && has(" established") && !has("establishing") {
+            self.thread(t).selecting_ts = false;
             kinds.push(EventKind::PhaseComplete { phase: 2 });
         } else if msg.starts_with("authentication of '") && has(" successful") && !has("(myself)") {
             kinds.push(EventKind::Authenticated);

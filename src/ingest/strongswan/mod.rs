@@ -63,7 +63,7 @@ pub fn flavor(text: &str) -> Option<Flavor> {
     if conn {
         return Some(Flavor::Stroke);
     }
-    if lines().any(stroke::is_secret_line) {
+    if stroke::looks_like_secrets(text) {
         return Some(Flavor::Secrets);
     }
     None
@@ -157,14 +157,13 @@ fn parse_group(
             continue;
         }
         parsed.files.push(path.to_string());
-        let file: Arc<str> = Arc::from(*path);
         match flavor(text) {
             Some(Flavor::Stroke) => stroke::read_conf(path, text, &mut parsed),
             Some(Flavor::Secrets) => stroke::read_secrets(path, text, &mut parsed),
             _ => {
                 let top = settings::parse(path, text, &mut resolver);
                 let top = settings::resolve_refs(&top);
-                swanctl::read(&top, &file, &mut parsed);
+                swanctl::read(&top, &mut parsed);
             }
         }
     }

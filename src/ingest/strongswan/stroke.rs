@@ -332,9 +332,25 @@ fn type_at(l: &str) -> Option<(usize, usize, &'static str)> {
     None
 }
 
-/// True when a line is an ipsec.secrets entry (`[ids] : PSK ...`).
-pub fn is_secret_line(l: &str) -> bool {
-    type_at(l).is_some()
+/// True when the text is an ipsec.secrets file: every entry line is `[ids] : TYPE ...` (with
+/// the type in capitals, as strongSwan writes it) or an `include`, and there is at least one.
+/// Lines of other vendors' output that happen to hold ` : RSA` do not make a file of them.
+pub fn looks_like_secrets(text: &str) -> bool {
+    let mut entries = 0;
+    for l in text.lines().take(5000) {
+        let t = strip_comment(l);
+        if t.trim().is_empty() || t.starts_with([' ', '\t']) {
+            continue;
+        }
+        if t.starts_with("include ") {
+            continue;
+        }
+        match type_at(t) {
+            Some((_, after, ty)) if t.get(after - ty.len()..after) == Some(ty) => entries += 1,
+            _ => return false,
+        }
+    }
+    entries > 0
 }
 
 pub fn read_secrets(path: &str, text: &str, out: &mut Parsed) {

@@ -6,7 +6,6 @@ use super::build::{Child, Conn, Parsed, Secret, Val, fingerprint, secret_loc};
 use super::proposals;
 use super::settings::{Body, Node};
 use crate::model::{AddrSpec, EncapMode, IkeVersion, Loc};
-use std::sync::Arc;
 
 fn is_secret_key(k: &str) -> bool {
     let k = k.to_ascii_lowercase();
@@ -110,8 +109,7 @@ fn auth_round(c: &mut Conn, n: &Node, local: bool, skipped: &mut Vec<Loc>) {
     }
 }
 
-fn child(c: &Conn, n: &Node, skipped: &mut Vec<Loc>, file: &Arc<str>) -> Child {
-    let _ = file;
+fn child(n: &Node, skipped: &mut Vec<Loc>) -> Child {
     let mut ch = Child::new(&n.name, loc(n));
     for k in n.children() {
         let used = match k.name.as_str() {
@@ -155,11 +153,10 @@ fn child(c: &Conn, n: &Node, skipped: &mut Vec<Loc>, file: &Arc<str>) -> Child {
             skip_all(k, skipped);
         }
     }
-    let _ = c;
     ch
 }
 
-fn connection(n: &Node, pools: &[(String, AddrSpec)], out: &mut Parsed, file: &Arc<str>) {
+fn connection(n: &Node, pools: &[(String, AddrSpec)], out: &mut Parsed) {
     let mut c = Conn::new(&n.name, loc(n), false);
     let mut pool_names: Vec<String> = Vec::new();
     let mut children_nodes: Vec<&Node> = Vec::new();
@@ -225,8 +222,7 @@ fn connection(n: &Node, pools: &[(String, AddrSpec)], out: &mut Parsed, file: &A
         .filter_map(|p| pools.iter().find(|(n, _)| n == p).map(|(_, a)| *a))
         .collect();
     for ch in children_nodes {
-        let x = child(&c, ch, &mut out.skipped, file);
-        c.children.push(x);
+        c.children.push(child(ch, &mut out.skipped));
     }
     out.conns.push(c);
 }
@@ -290,7 +286,7 @@ fn pool_addrs(n: &Node) -> Vec<(String, AddrSpec)> {
 }
 
 /// Reads the top-level sections of a swanctl.conf (includes and references resolved).
-pub fn read(top: &[Node], file: &Arc<str>, out: &mut Parsed) {
+pub fn read(top: &[Node], out: &mut Parsed) {
     let pools: Vec<(String, AddrSpec)> = top
         .iter()
         .filter(|n| n.name == "pools")
@@ -301,7 +297,7 @@ pub fn read(top: &[Node], file: &Arc<str>, out: &mut Parsed) {
             "connections" if n.is_section() => {
                 for c in n.children() {
                     if c.is_section() {
-                        connection(c, &pools, out, file);
+                        connection(c, &pools, out);
                     } else {
                         skip_all(c, &mut out.skipped);
                     }

@@ -344,6 +344,19 @@ fn refusals_and_recoveries() {
         matches!(k[..], [EventKind::NoProposalAccepted { phase: 1 }]),
         "{k:?}"
     );
+    // The initiator refuses the selectors the responder narrowed to: charon only says the
+    // child failed right after choosing selectors.
+    let k = kinds(
+        "01[CFG] <lab|1> selecting traffic selectors for us:\n01[CFG] <lab|1> selecting traffic selectors for other:\n01[IKE] <lab|1> failed to establish CHILD_SA, keeping IKE_SA\n",
+    );
+    assert!(matches!(k[..], [EventKind::SelectorsRejected]), "{k:?}");
+    let k = kinds(
+        "01[CFG] selecting traffic selectors for us:\n01[IKE] CHILD_SA net{1} established with SPIs a_i b_o and TS 10.1.0.0/16 === 10.2.0.0/16\n01[IKE] failed to establish CHILD_SA, keeping IKE_SA\n",
+    );
+    assert!(
+        matches!(k[..], [EventKind::PhaseComplete { phase: 2 }]),
+        "{k:?}"
+    );
     let k = kinds("06[IKE] no shared key found for 'moon' - 'sun'\n");
     assert!(matches!(k[..], [EventKind::NoKey]), "{k:?}");
     // Retransmission of IKE_AUTH (message 1): phase 1, attempt 2, peer from the packet.
