@@ -16,7 +16,7 @@ shift
 HERE=$(cd "$(dirname "$0")" && pwd)
 ALL=(healthy-v2 healthy-v1 invalid-ke-recovers ike-proposal-v2 ike-proposal-v1 psk-v2 psk-v1
      child-proposal ts-v2 udp500-blocked esp-blocked-one-way frag-dropped frag-dropped-ikev2-fragmentation
-     nat-healthy nat-udp4500-blocked pmtu-black-hole)
+     nat-healthy nat-udp4500-blocked pmtu-black-hole ts-v1 frag-dropped-v1)
 SCENARIOS=("${@:-${ALL[@]}}")
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -161,7 +161,9 @@ run_scenario() {
     psk-v1) v=1; psk_r=another-secret ;;
     child-proposal) esp_r=aes128-sha1 ;;
     ts-v2) ts_r=192.0.2.32/27 ;;
-    frag-dropped|frag-dropped-ikev2-fragmentation)
+    ts-v1) v=1; ts_r=192.0.2.32/27 ;;
+    frag-dropped|frag-dropped-ikev2-fragmentation|frag-dropped-v1)
+      [ "$s" = frag-dropped-v1 ] && v=1
       ike_l=aes256-sha256-ecp256; ike_r=aes256-sha256-ecp256
       id_l="left.$(printf 'a%.0s' $(seq 1 60)).$(printf 'b%.0s' $(seq 1 60)).$(printf 'c%.0s' $(seq 1 60)).$(printf 'd%.0s' $(seq 1 60)).$(printf 'e%.0s' $(seq 1 60)).$(printf 'f%.0s' $(seq 1 60)).$(printf 'g%.0s' $(seq 1 60)).$(printf 'h%.0s' $(seq 1 60)).example"
       id_r="right.$(printf 'a%.0s' $(seq 1 60)).$(printf 'b%.0s' $(seq 1 60)).$(printf 'c%.0s' $(seq 1 60)).$(printf 'd%.0s' $(seq 1 60)).$(printf 'e%.0s' $(seq 1 60)).$(printf 'f%.0s' $(seq 1 60)).$(printf 'g%.0s' $(seq 1 60)).$(printf 'h%.0s' $(seq 1 60)).example"
@@ -227,7 +229,7 @@ table ip lab {
 }
 NFT
       ;;
-    frag-dropped|frag-dropped-ikev2-fragmentation)
+    frag-dropped|frag-dropped-ikev2-fragmentation|frag-dropped-v1)
       ip netns exec "$P"m nft -f - <<NFT
 table ip lab {
   chain c2 {
@@ -242,7 +244,7 @@ NFT
   # cannot be fragmented by IKE) larger than the 576-byte outside MTU, so the kernel sends it
   # in IP fragments, and the ISP router drops all but the first.
   case "$s" in
-    frag-dropped|frag-dropped-ikev2-fragmentation)
+    frag-dropped|frag-dropped-ikev2-fragmentation|frag-dropped-v1)
       for side in l r; do ip -n "$P$side" link set "${P}${side}o" mtu 576; done
       ;;
   esac
