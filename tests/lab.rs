@@ -43,6 +43,12 @@ const SCENARIOS: &[(&str, &str, Option<&str>)] = &[
         "pmtu-black-hole",
         Some("pmtu-black-hole"),
     ),
+    ("ts-v1", "crypto-acl-asymmetric", None),
+    (
+        "frag-dropped-v1",
+        "ike-fragments-dropped",
+        Some("ike-fragments-dropped"),
+    ),
 ];
 
 fn diagnose(args: &[String]) -> Value {
