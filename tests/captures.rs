@@ -257,3 +257,38 @@ fn ike_messages_match_zeeks_log_of_the_same_capture() {
     assert!(!want.is_empty());
     assert_eq!(got, want);
 }
+
+#[test]
+fn a_damaged_capture_keeps_what_came_before_the_damage() {
+    // frag-hq.pcap with the record header of frame 5 claiming a 4 GB frame.
+    let mut bytes = std::fs::read(pcap("frag-hq.pcap")).unwrap();
+    let mut at = 24;
+    for _ in 0..4 {
+        let caplen = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().unwrap()) as usize;
+        at += 16 + caplen;
+    }
+    bytes[at + 8..at + 12].copy_from_slice(&0xffff_fff0u32.to_le_bytes());
+    let path = std::env::temp_dir().join(format!("damaged-{}.pcap", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let (exit, r) = run(std::slice::from_ref(&path));
+    let _ = std::fs::remove_file(&path);
+    assert_ne!(exit, 2, "damage is noted, not fatal: {r:#}");
+    assert_eq!(r["inputs"][0]["kind"], "capture");
+    assert_eq!(
+        r["inputs"][0]["skipped_lines"], 1,
+        "the damage is noted: {r:#}"
+    );
+    // The frames before the damage were read: the IKE_SA_INIT exchange and IKE_AUTH.
+    let c = ipsec_doctor::ingest::pcap::parse_reader("damaged.pcap", &bytes[..]).unwrap();
+    assert!(c.damage.is_some());
+    assert_eq!(c.frames, 4);
+    let ike = c
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, ipsec_doctor::evidence::EventKind::WireIke(_)))
+        .count();
+    assert_eq!(
+        ike, 3,
+        "two IKE_SA_INIT messages and the first IKE_AUTH (frames 3-4)"
+    );
+}

@@ -3,60 +3,16 @@
 
 mod common;
 
+use common::{cites, codes, line_of, run};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/logs/ikev2")
-        .join(name)
-}
-
-fn run(paths: &[PathBuf]) -> (i32, Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ipsec-doctor"))
-        .args(["diagnose", "--format", "json"])
-        .args(paths)
-        .output()
-        .expect("binary runs");
-    let v = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{paths:?}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap_or(-1), v)
-}
-
-/// 1-based number of the only line of `file` containing `needle`.
-fn line_of(file: &Path, needle: &str) -> u64 {
-    let text = std::fs::read_to_string(file).unwrap();
-    let hits: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(needle))
-        .map(|(i, _)| i + 1)
-        .collect();
-    assert_eq!(hits.len(), 1, "{needle:?} in {}: {hits:?}", file.display());
-    hits[0] as u64
-}
+use std::path::PathBuf;
 
 fn findings(r: &Value) -> &Vec<Value> {
     r["findings"].as_array().unwrap()
 }
 
-fn cites(r: &Value, code: &str, file: &Path, line: u64) -> bool {
-    findings(r).iter().filter(|f| f["code"] == code).any(|f| {
-        f["evidence"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["line"] == line && e["file"].as_str().is_some_and(|p| Path::new(p) == file))
-    })
-}
-
-fn codes(r: &Value, severity: &str) -> Vec<String> {
-    findings(r)
-        .iter()
-        .filter(|f| f["severity"] == severity)
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
+fn fixture(name: &str) -> PathBuf {
+    common::fixture(&format!("logs/ikev2/{name}"))
 }
 
 /// (file, verdict, error codes, a line the first error must cite)

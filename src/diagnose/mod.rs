@@ -193,6 +193,14 @@ pub fn diagnose(case: &Case) -> Diagnosis {
     }
     all.sort_by_key(|f| (f.severity, f.step, f.code));
     let all = fold_consequences(all);
+    let esp_ways: std::collections::HashSet<(std::net::IpAddr, std::net::IpAddr)> = case
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            crate::evidence::EventKind::WireEsp(w) => Some((w.src, w.dst)),
+            _ => None,
+        })
+        .collect();
     let up_seen = case.events.iter().any(|e| match &e.kind {
         crate::evidence::EventKind::PhaseComplete { .. } => true,
         crate::evidence::EventKind::SaState { state, .. } => {
@@ -204,9 +212,7 @@ pub fn diagnose(case: &Case) -> Diagnosis {
         crate::evidence::EventKind::Counters { encaps, decaps, .. } => *encaps > 0 && *decaps > 0,
         // On the wire an IKE_AUTH response may carry AUTHENTICATION_FAILED or refuse the
         // child SA, encrypted: only ESP flowing both ways shows a tunnel that is up.
-        crate::evidence::EventKind::WireEsp(w) => case.events.iter().any(|x| {
-            matches!(&x.kind, crate::evidence::EventKind::WireEsp(b) if b.src == w.dst && b.dst == w.src)
-        }),
+        crate::evidence::EventKind::WireEsp(w) => esp_ways.contains(&(w.dst, w.src)),
         _ => false,
     });
     Diagnosis {

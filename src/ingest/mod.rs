@@ -333,26 +333,21 @@ pub fn parse_with(inputs: &[Input], progress: &dyn Progress) -> Case {
 /// pluto output belongs to the host of its prompt, `NAME=PATH`, or the file name's first part
 /// (`west.console.txt` → west).
 fn pluto(case: &mut Case, inp: &Input) {
-    let (mut events, host) = libreswan::parse(&inp.path, &inp.text);
+    let (events, host) = libreswan::parse(&inp.path, &inp.text);
     let name = inp
         .peer
         .clone()
         .or(host)
         .unwrap_or_else(|| cisco_ios::file_stem(&inp.path));
-    let mut stub = Device::new(&name, crate::model::Platform::Libreswan);
-    stub.source_files.push(inp.path.clone());
-    merge(&mut case.devices, stub);
-    for e in &mut events {
-        e.device = Some(name.clone());
-    }
-    case.outputs.push(OutputFile {
+    let counted = events.len() as u64;
+    let out = OutputFile {
         path: inp.path.clone(),
         device: Some(name),
-        events: events.len() as u64,
+        events: counted,
         unrecognised: Vec::new(),
         capture: false,
-    });
-    case.events.extend(events);
+    };
+    add_output(case, out, crate::model::Platform::Libreswan, events);
 }
 
 /// A capture's events belong to the peer it was taken on (`NAME=PATH`, else the file name).
@@ -362,44 +357,49 @@ fn capture(case: &mut Case, inp: &Input, progress: &dyn Progress) {
         .clone()
         .unwrap_or_else(|| cisco_ios::file_stem(&inp.path));
     let file: std::sync::Arc<str> = std::sync::Arc::from(inp.path.as_str());
-    let mut unrecognised = Vec::new();
+    // No BufReader: the capture reader has its own buffer, and a second copy of every byte is
+    // a fifth of the time on a large capture.
     let read = inp
         .stream
         .as_deref()
         .map(|p| open_watched(p, &inp.path, progress))
-        .map(|f| {
-            // No BufReader: the capture reader has its own buffer, and a second copy of every
-            // byte is a fifth of the time on a large capture.
-            f.map(|f| pcap::parse_reader(&inp.path, f))
-        });
-    let (mut events, counted) = match read {
-        Some(Ok(Ok(c))) => {
-            let n = c.events.len() as u64 + c.dropped;
-            (c.events, n)
-        }
-        Some(Ok(Err(e))) => {
-            // What was read before the damage is still evidence; the damage is noted.
-            unrecognised.push(crate::model::Loc::frame(&file, 0, &format!("capture: {e}")));
-            (Vec::new(), 0)
-        }
-        _ => {
-            case.unrecognised.push(inp.path.clone());
-            return;
-        }
+        .map(|f| f.map(|f| pcap::parse_reader(&inp.path, f)));
+    let Some(Ok(Ok(c))) = read else {
+        case.unrecognised.push(inp.path.clone());
+        return;
     };
-    let mut stub = Device::new(&name, crate::model::Platform::Unknown);
-    stub.source_files.push(inp.path.clone());
+    // What was read before any damage is still evidence; the damage is noted where it is.
+    let unrecognised = c
+        .damage
+        .iter()
+        .map(|e| crate::model::Loc::frame(&file, c.frames, &format!("capture: {e}")))
+        .collect();
+    let out = OutputFile {
+        path: inp.path.clone(),
+        device: Some(name),
+        events: c.events.len() as u64 + c.dropped,
+        unrecognised,
+        capture: true,
+    };
+    add_output(case, out, crate::model::Platform::Unknown, c.events);
+}
+
+/// Device output of one file: its events are the named device's, and that device exists in
+/// the case (an empty one when no configuration describes it).
+fn add_output(
+    case: &mut Case,
+    out: OutputFile,
+    platform: crate::model::Platform,
+    mut events: Vec<Event>,
+) {
+    let name = out.device.clone().unwrap_or_default();
+    let mut stub = Device::new(&name, platform);
+    stub.source_files.push(out.path.clone());
     merge(&mut case.devices, stub);
     for e in &mut events {
         e.device = Some(name.clone());
     }
-    case.outputs.push(OutputFile {
-        path: inp.path.clone(),
-        device: Some(name),
-        events: counted,
-        unrecognised,
-        capture: true,
-    });
+    case.outputs.push(out);
     case.events.extend(events);
 }
 

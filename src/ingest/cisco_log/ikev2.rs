@@ -9,7 +9,7 @@
 //! right message, direction and peer.
 
 use super::time_of;
-use crate::evidence::{Direction, Event, EventKind};
+use crate::evidence::{Direction, Event, EventKind, exchange_phase, notify_phase};
 use crate::model::Loc;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -57,36 +57,6 @@ const EXCHANGES: &[&str] = &[
 /// The ASA's syslog id for debug output sent to a log buffer (`logging buffered debugging`):
 /// what it carries is read as debug.
 const DEBUG_TRACE: &str = "-711001:";
-
-/// IKE_SA_INIT and IKE_AUTH build the IKE SA (the flowchart's phase 1); CREATE_CHILD_SA
-/// builds or rekeys child SAs (phase 2); INFORMATIONAL (DPD, deletes) is neither.
-fn exchange_phase(x: &str) -> Option<u8> {
-    match x {
-        "IKE_SA_INIT" | "IKE_AUTH" => Some(1),
-        "CREATE_CHILD_SA" => Some(2),
-        _ => None,
-    }
-}
-
-/// The phase a refusal is about: some notifies only exist for child SAs; a proposal or KE
-/// refused in IKE_AUTH or CREATE_CHILD_SA is the child SA's, in IKE_SA_INIT the IKE SA's.
-fn notify_phase(name: &str, exchange: Option<&str>) -> Option<u8> {
-    match name {
-        "TS_UNACCEPTABLE"
-        | "INVALID_SELECTORS"
-        | "SINGLE_PAIR_REQUIRED"
-        | "NO_ADDITIONAL_SAS"
-        | "CHILD_SA_NOT_FOUND"
-        | "INTERNAL_ADDRESS_FAILURE"
-        | "FAILED_CP_REQUIRED" => Some(2),
-        "AUTHENTICATION_FAILED" => Some(1),
-        _ => match exchange? {
-            "IKE_SA_INIT" => Some(1),
-            "IKE_AUTH" | "CREATE_CHILD_SA" => Some(2),
-            _ => None,
-        },
-    }
-}
 
 /// The exchange a packet line names: `IKEv2 IKE_AUTH Exchange REQUEST` (IOS, ASA 9.x),
 /// `Exchange type: IKE_SA_INIT, flags: ...` (packet level).

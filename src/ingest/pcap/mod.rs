@@ -25,6 +25,8 @@ pub struct Capture {
     pub frames: u64,
     pub dropped: u64,
     pub undecodable: u64,
+    /// The file is damaged after the frames read: what they show is still evidence.
+    pub damage: Option<frame::FrameError>,
 }
 
 /// Reads a capture from any reader, streaming.
@@ -33,7 +35,11 @@ pub fn parse_reader(
     reader: impl std::io::Read + Send,
 ) -> Result<Capture, frame::FrameError> {
     let mut a = wire::Analyzer::new(path);
-    let frames = frame::each_frame(reader, |f| a.frame(f))?;
+    let (frames, damage) = match frame::each_frame(reader, |f| a.frame(f)) {
+        Ok(n) => (n, None),
+        Err(e @ frame::FrameError::Damaged { after, .. }) => (after, Some(e)),
+        Err(e) => return Err(e),
+    };
     let undecodable = a.undecodable;
     let (events, dropped) = a.finish();
     Ok(Capture {
@@ -41,5 +47,6 @@ pub fn parse_reader(
         frames,
         dropped,
         undecodable,
+        damage,
     })
 }

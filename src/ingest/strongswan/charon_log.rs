@@ -9,7 +9,7 @@
 //! of the same thread around it.
 
 use super::list_sas::Listing;
-use crate::evidence::{Direction, Event, EventKind};
+use crate::evidence::{Direction, Event, EventKind, exchange_phase, notify_phase};
 use crate::model::Loc;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -201,37 +201,6 @@ fn long_notify(msg: &str) -> Option<&'static str> {
         .iter()
         .map(|(_, l)| *l)
         .find(|l| msg.contains(l))
-}
-
-/// IKE_SA_INIT and IKE_AUTH (and IKEv1 main/aggressive mode) build the IKE SA: phase 1;
-/// CREATE_CHILD_SA and quick mode build child SAs: phase 2.
-fn exchange_phase(x: &str) -> Option<u8> {
-    match x {
-        "IKE_SA_INIT" | "IKE_AUTH" | "IKE_INTERMEDIATE" | "ID_PROT" | "AGGRESSIVE"
-        | "MM_KEY_EXCH" => Some(1),
-        "CREATE_CHILD_SA" | "QUICK_MODE" | "IKE_FOLLOWUP_KE" => Some(2),
-        _ => None,
-    }
-}
-
-/// The phase a notify is about, as in the Cisco IKEv2 reader: selectors are the child's,
-/// authentication the IKE SA's, a refused proposal depends on the exchange.
-fn notify_phase(name: &str, exchange: Option<&str>) -> Option<u8> {
-    match name {
-        "TS_UNACCEPTABLE"
-        | "INVALID_SELECTORS"
-        | "SINGLE_PAIR_REQUIRED"
-        | "NO_ADDITIONAL_SAS"
-        | "CHILD_SA_NOT_FOUND"
-        | "INTERNAL_ADDRESS_FAILURE"
-        | "FAILED_CP_REQUIRED" => Some(2),
-        "AUTHENTICATION_FAILED" => Some(1),
-        _ => match exchange? {
-            "IKE_SA_INIT" | "ID_PROT" | "AGGRESSIVE" => Some(1),
-            "IKE_AUTH" | "CREATE_CHILD_SA" | "QUICK_MODE" => Some(2),
-            _ => None,
-        },
-    }
 }
 
 /// `generating IKE_AUTH request 1 [ IDi AUTH N(AUTH_FAILED) ]` → (exchange, request?,
