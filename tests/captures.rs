@@ -128,20 +128,14 @@ fn public_captures_must_diagnose() {
 #[test]
 fn every_copied_capture_parses_without_panic() {
     let root = fixture("corpus/pcap");
+    let mut all = Vec::new();
+    common::files(&root, &mut all);
     let mut n = 0;
-    let mut stack = vec![root];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if ipsec_doctor::ingest::is_capture(&p) {
-                let f = std::fs::File::open(&p).unwrap();
-                let c = ipsec_doctor::ingest::pcap::parse_reader(&p.display().to_string(), f);
-                assert!(c.is_ok(), "{}", p.display());
-                n += 1;
-            }
-        }
+    for p in all.iter().filter(|p| ipsec_doctor::ingest::is_capture(p)) {
+        let f = std::fs::File::open(p).unwrap();
+        let c = ipsec_doctor::ingest::pcap::parse_reader(&p.display().to_string(), f);
+        assert!(c.is_ok(), "{}", p.display());
+        n += 1;
     }
     assert!(n >= 5, "{n} captures");
 }

@@ -14,25 +14,10 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/config/cisco-ios")
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    v.sort();
-    for p in v {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn every_corpus_ios_config_parses_and_diagnoses_without_panic() {
     let mut all = Vec::new();
-    files(&corpus(), &mut all);
+    common::files(&corpus(), &mut all);
     let configs: Vec<&PathBuf> = all
         .iter()
         .filter(|p| {
@@ -86,7 +71,7 @@ fn corpus_manifest_names_every_copied_file() {
     .unwrap();
     let mut all = Vec::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
-    files(&root, &mut all);
+    common::files(&root, &mut all);
     for p in all.into_iter().filter(|p| !p.ends_with("MANIFEST.tsv")) {
         let rel = p
             .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus"))

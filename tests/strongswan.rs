@@ -19,21 +19,6 @@ fn corpus(rel: &str) -> PathBuf {
     fixture(&format!("corpus/config/strongswan/{rel}"))
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    v.sort();
-    for p in v {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 /// The devices the ingest layer makes of some paths (detection, grouping, includes).
 fn devices(paths: &[&Path]) -> Vec<Device> {
     let args: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -80,7 +65,7 @@ fn secret_values(text: &str) -> Vec<String> {
 #[test]
 fn every_copied_config_parses_into_connections_and_hides_its_secrets() {
     let mut all = Vec::new();
-    files(&corpus(""), &mut all);
+    common::files(&corpus(""), &mut all);
     let configs: Vec<&PathBuf> = all
         .iter()
         .filter(|p| {

@@ -86,25 +86,24 @@ pub fn ip_of(linktype: Linktype, data: &[u8]) -> Option<Ip<'_>> {
         LaxNetSlice::Ipv6(v6) => {
             let h = v6.header();
             let pl = v6.payload();
-            let frag = v6
-                .extensions()
-                .clone()
-                .into_iter()
-                .find_map(|e| match e {
-                    etherparse::Ipv6ExtensionSlice::Fragment(f) => Some(Frag {
-                        id: f.identification(),
-                        offset: u32::from(f.fragment_offset().value()) * 8,
-                        more: f.more_fragments(),
-                    }),
-                    _ => None,
-                })
-                .filter(|f| f.more || f.offset > 0);
-            let ah_spi = v6.extensions().clone().into_iter().find_map(|e| match e {
-                etherparse::Ipv6ExtensionSlice::Authentication(a) => {
-                    Some((a.spi(), a.sequence_number()))
+            // One walk of the extension headers for both things read from them.
+            let (mut frag, mut ah_spi) = (None, None);
+            for e in v6.extensions().clone() {
+                match e {
+                    etherparse::Ipv6ExtensionSlice::Fragment(f) if frag.is_none() => {
+                        frag = Some(Frag {
+                            id: f.identification(),
+                            offset: u32::from(f.fragment_offset().value()) * 8,
+                            more: f.more_fragments(),
+                        })
+                    }
+                    etherparse::Ipv6ExtensionSlice::Authentication(a) if ah_spi.is_none() => {
+                        ah_spi = Some((a.spi(), a.sequence_number()))
+                    }
+                    _ => {}
                 }
-                _ => None,
-            });
+            }
+            let frag = frag.filter(|f| f.more || f.offset > 0);
             Some(Ip {
                 src: IpAddr::V6(h.source_addr()),
                 dst: IpAddr::V6(h.destination_addr()),
@@ -117,6 +116,15 @@ pub fn ip_of(linktype: Linktype, data: &[u8]) -> Option<Ip<'_>> {
         }
         _ => None,
     }
+}
+
+/// An ESP header's SPI and sequence number (ESP, or ESP in UDP after the ports).
+pub fn esp_header(b: &[u8]) -> Option<(u32, u32)> {
+    let h = b.get(..8)?;
+    Some((
+        u32::from_be_bytes([h[0], h[1], h[2], h[3]]),
+        u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
+    ))
 }
 
 /// UDP ports and payload.

@@ -218,44 +218,33 @@ impl Analyzer {
                         [0xff] => {}
                         // The non-ESP marker: IKE follows.
                         [0, 0, 0, 0, rest @ ..] => self.ike(f, s, d, rest, frags),
-                        [a, b, c, e, s0, s1, s2, s3, ..] => {
-                            let spi = u32::from_be_bytes([*a, *b, *c, *e]);
-                            let seq = u32::from_be_bytes([*s0, *s1, *s2, *s3]);
-                            let len = body.len() as u32;
-                            self.flow(
-                                f,
-                                src,
-                                dst,
-                                Seen {
+                        _ => {
+                            if let Some((spi, seq)) = net::esp_header(body) {
+                                let len = body.len() as u32;
+                                let seen = Seen {
                                     spi,
                                     seq,
                                     len,
                                     udp: true,
                                     ah: false,
-                                },
-                            );
+                                };
+                                self.flow(f, src, dst, seen);
+                            }
                         }
-                        _ => {}
                     }
                 }
             }
             PROTO_ESP => {
-                if let Some(h) = payload.get(..8) {
-                    let spi = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
-                    let seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+                if let Some((spi, seq)) = net::esp_header(payload) {
                     let len = payload.len() as u32;
-                    self.flow(
-                        f,
-                        src,
-                        dst,
-                        Seen {
-                            spi,
-                            seq,
-                            len,
-                            udp: false,
-                            ah: false,
-                        },
-                    );
+                    let seen = Seen {
+                        spi,
+                        seq,
+                        len,
+                        udp: false,
+                        ah: false,
+                    };
+                    self.flow(f, src, dst, seen);
                 }
             }
             PROTO_ICMP | PROTO_ICMPV6 => {
