@@ -314,17 +314,9 @@ impl Analyzer {
         let mut ike_fragment = None;
         for p in &m.payloads {
             match p {
-                ike::Payload::Notify {
-                    kind, name, data, ..
-                } => {
+                ike::Payload::Notify { name, .. } => {
                     // RFC 2408 spells IKEv1 names with hyphens; one spelling for the engine.
                     notifies.push(name.replace('-', "_"));
-                    // INVALID_KE_PAYLOAD names the group the responder wants.
-                    if *kind == 17
-                        && let Some(g) = data.get(..2)
-                    {
-                        groups.push(u16::from_be_bytes([g[0], g[1]]));
-                    }
                 }
                 ike::Payload::KeyExchange { group: Some(g), .. } => groups.push(*g),
                 ike::Payload::EncryptedFragment { number, total, .. } => {
@@ -339,6 +331,8 @@ impl Analyzer {
                 _ => {}
             }
         }
+        // INVALID_KE_PAYLOAD names the group the responder wants (the decoder reads it).
+        groups.extend(m.invalid_ke_group());
         let natd = nat_detection(&m, src, dst);
         let mut h = std::collections::hash_map::DefaultHasher::new();
         body.hash(&mut h);
