@@ -121,10 +121,25 @@ pub fn legs(devs: &[Device]) -> Vec<Leg<'_>> {
                             && devs.len() == 2
                             && devs[back[0]].addresses().next().is_none()
                             && !devs[back[0]].known.interfaces;
+                        // A responder that takes any peer and whose own addresses the
+                        // evidence does not show (a gateway listening on all of them) is
+                        // the one meant, when it is the only such device.
+                        let open: Vec<usize> = devs
+                            .iter()
+                            .enumerate()
+                            .filter(|(bi, b)| {
+                                *bi != ai
+                                    && b.addresses().next().is_none()
+                                    && b.policies.iter().any(lookup::any_peer)
+                            })
+                            .map(|(bi, _)| bi)
+                            .collect();
                         if unused && devs.len() == 2 {
                             (Some(back[0]), true, false)
                         } else if unseen {
                             (Some(back[0]), false, false)
+                        } else if back.is_empty() && open.len() == 1 {
+                            (Some(open[0]), false, false)
                         } else {
                             (None, false, false)
                         }

@@ -6,7 +6,9 @@ use super::finding::{Finding, Probe, Remedy, Severity};
 use super::lookup;
 use super::pairing::Leg;
 use super::phase1::b_interface;
-use crate::model::{Flow, IpsecProposal, PolicyKind, SelectorRule, TunnelPolicy};
+use crate::model::{
+    DhGroup, Flow, IkeVersion, IpsecProposal, Loc, PolicyKind, SelectorRule, TunnelPolicy,
+};
 
 /// The responder's policy that will carry the tunnel, once phase 2 succeeds.
 pub struct Chosen<'a> {
@@ -126,12 +128,30 @@ pub fn negotiate<'a>(
         .copied()
         .filter(|p| peer_ok(p, leg))
         .collect();
-    let chosen = matching.iter().copied().find(|p| peer_ok(p, leg));
+    // IKEv2 narrowing (RFC 7296 2.9): a responder whose selectors take only part of the
+    // proposal answers with the intersection, and the initiator installs that. IKEv1 has
+    // none: the responder must accept the proxy identities as proposed (strongSwan narrows
+    // even there, and an IKEv1 initiator, strongSwan's too, refuses the answer).
+    let narrowing: Vec<&TunnelPolicy> =
+        if leg.pol.ike_version == IkeVersion::V2 && leg.pol.narrowing {
+            candidates
+                .iter()
+                .copied()
+                .filter(|p| p.narrowing && !admits(p, &first.flow) && narrows(p, &first.flow))
+                .collect()
+        } else {
+            Vec::new()
+        };
+    let chosen = matching
+        .iter()
+        .chain(narrowing.iter())
+        .copied()
+        .find(|p| peer_ok(p, leg));
     let Some(resp) = chosen else {
         if skip_selectors {
             return None;
         }
-        if let Some(m) = matching.first() {
+        if let Some(m) = matching.first().or(narrowing.first()) {
             let seen = leg.a_seen?;
             out.push(
                 Finding::new(
@@ -160,20 +180,35 @@ pub fn negotiate<'a>(
         }
         return None;
     };
-    // Transform sets.
+    if !admits(resp, &first.flow) {
+        narrowed(leg, first, &narrowing, out);
+    }
+    // Transform sets: the responder picks a proposal that agrees on the algorithms and on
+    // PFS; one that agrees on the algorithms only fails on the key exchange.
     let mut transform = None;
+    let mut algorithms_only = None;
     'outer: for ip in &leg.pol.proposals {
         for rp in &resp.proposals {
             if ip.agrees_with(rp).is_ok() {
-                transform = Some((ip, rp));
-                break 'outer;
+                if pfs_agrees(&ip.pfs_groups(leg.pol), &rp.pfs_groups(resp)) {
+                    transform = Some((ip, rp));
+                    break 'outer;
+                }
+                algorithms_only.get_or_insert((ip, rp));
             }
         }
     }
-    if transform.is_none() && a.known.transforms && b.known.transforms {
+    if transform.is_none() && algorithms_only.is_none() && a.known.transforms && b.known.transforms
+    {
         transform_mismatch(leg, resp, out);
     }
-    pfs(leg, resp, out);
+    if leg.pol.proposals.is_empty() || resp.proposals.is_empty() {
+        // Transform sets not in the evidence: the policies' PFS settings alone.
+        pfs(leg, resp, None, out);
+    } else if transform.is_none() {
+        pfs(leg, resp, algorithms_only, out);
+    }
+    let transform = transform.or(algorithms_only);
     if b.known.identities {
         identity(leg, resp, out);
     }
@@ -182,6 +217,66 @@ pub fn negotiate<'a>(
         transform,
         flows,
     })
+}
+
+/// Some of the flow, mirrored, falls inside what `pol` protects.
+fn narrows(pol: &TunnelPolicy, f: &Flow) -> bool {
+    let m = f.mirrored();
+    pol.protected().any(|r| m.overlaps(&r.flow))
+}
+
+/// The responder narrowed the initiator's proposal: not a fault (the SAs come up), but the
+/// initiator's traffic outside the intersection gets none, which is worth knowing.
+fn narrowed(
+    leg: &Leg<'_>,
+    first: &SelectorRule,
+    narrowing: &[&TunnelPolicy],
+    out: &mut Vec<Finding>,
+) {
+    let (a, Some(b)) = (leg.a, leg.b) else {
+        return;
+    };
+    let from_peer: Vec<&TunnelPolicy> = narrowing
+        .iter()
+        .copied()
+        .filter(|p| peer_ok(p, leg))
+        .collect();
+    let m = first.flow.mirrored();
+    let theirs: Vec<&SelectorRule> = from_peer
+        .iter()
+        .flat_map(|p| p.protected())
+        .filter(|r| m.overlaps(&r.flow))
+        .collect();
+    let txt: Vec<String> = theirs
+        .iter()
+        .map(|r| r.flow.mirrored().to_string())
+        .collect();
+    out.push(
+        Finding::new(
+            Cause::CryptoAclAsymmetric,
+            &b.name,
+            format!(
+                "{} proposes {} and {} narrows it (IKEv2 traffic-selector narrowing) to {}: the SAs come up for {}, and {}'s traffic outside {} is not tunnelled. Not a fault if that is the intent.",
+                a.name,
+                first.flow,
+                b.name,
+                txt.join(", "),
+                if txt.len() > 1 { "those flows" } else { "that flow" },
+                a.name,
+                if txt.len() > 1 { "them" } else { "it" },
+            ),
+        )
+        .severity(Severity::Info)
+        .step(Step::Phase2)
+        .direction(&a.name, &b.name)
+        .evidence([&first.loc])
+        .evidence(theirs.iter().map(|r| &r.loc))
+        .check(
+            &a.name,
+            "see the narrowed selectors of the SAs",
+            vec![Probe::ShowIpsecSa { peer: leg.target }],
+        ),
+    );
 }
 
 fn asymmetric(leg: &Leg<'_>, resp: &TunnelPolicy, first: &SelectorRule, out: &mut Vec<Finding>) {
@@ -307,45 +402,92 @@ fn transform_mismatch(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>
     out.push(f);
 }
 
-fn pfs(leg: &Leg<'_>, resp: &TunnelPolicy, out: &mut Vec<Finding>) {
+/// A responder that asks for no key exchange accepts the initiator's; one that asks for one
+/// needs a group the initiator offers.
+fn pfs_agrees(offered: &[DhGroup], required: &[DhGroup]) -> bool {
+    required.is_empty() || offered.iter().any(|g| required.contains(g))
+}
+
+fn groups_text(g: &[DhGroup]) -> String {
+    g.iter()
+        .map(|g| g.to_string())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// PFS differs: between the policies (`pair` None: IOS `set pfs`, transform sets unknown), or
+/// within the one proposal pair whose algorithms agree (strongSwan ties the group to each
+/// ESP proposal).
+fn pfs(
+    leg: &Leg<'_>,
+    resp: &TunnelPolicy,
+    pair: Option<(&IpsecProposal, &IpsecProposal)>,
+    out: &mut Vec<Finding>,
+) {
     let (a, Some(b)) = (leg.a, leg.b) else {
         return;
     };
-    let Some((gb, bloc)) = &resp.pfs else { return };
-    let msg = match &leg.pol.pfs {
-        None => format!(
-            "{} demands PFS ({gb}) on {} but {} offers none, so quick mode initiated by {} fails; {} can still initiate (a responder without PFS accepts the peer's PFS offer).",
+    let pol_groups = |p: &TunnelPolicy| -> Vec<DhGroup> { p.pfs.iter().map(|(g, _)| *g).collect() };
+    let (ga, gb) = match pair {
+        Some((ip, rp)) => (ip.pfs_groups(leg.pol), rp.pfs_groups(resp)),
+        None => (pol_groups(leg.pol), pol_groups(resp)),
+    };
+    if pfs_agrees(&ga, &gb) {
+        return;
+    }
+    // Where each side says it: the proposal that names its groups, else the policy's PFS.
+    let loc_of = |p: Option<&IpsecProposal>, pol: &TunnelPolicy| -> Option<Loc> {
+        match p {
+            Some(p) if !p.groups.is_empty() => Some(p.loc.clone()),
+            _ => pol.pfs.as_ref().map(|(_, l)| l.clone()),
+        }
+    };
+    let bloc = loc_of(pair.map(|(_, r)| r), resp);
+    let aloc = loc_of(pair.map(|(i, _)| i), leg.pol);
+    let with = |p: Option<&IpsecProposal>| match p {
+        Some(p) if !p.groups.is_empty() => format!(" with {p}"),
+        _ => String::new(),
+    };
+    let msg = if ga.is_empty() {
+        format!(
+            "{} demands PFS ({}) on {} but {} offers none, so quick mode initiated by {} fails; {} can still initiate (a responder without PFS accepts the peer's PFS offer).",
             b.name,
+            groups_text(&gb),
             resp.label(),
             a.name,
             a.name,
             b.name
-        ),
-        Some((ga, _)) if ga != gb => format!(
-            "PFS groups differ: {} offers {ga}, {} requires {gb}, so quick mode fails in this direction.",
-            a.name, b.name
-        ),
-        _ => return,
+        )
+    } else {
+        format!(
+            "PFS groups differ: {} offers {}{}, {} requires {}{}, so quick mode fails in this direction (for an IKEv2 child created with IKE_AUTH, at its first rekeying).",
+            a.name,
+            groups_text(&ga),
+            with(pair.map(|(i, _)| i)),
+            b.name,
+            groups_text(&gb),
+            with(pair.map(|(_, r)| r)),
+        )
     };
     out.push(
         Finding::new(Cause::PfsMismatch, &b.name, msg)
             .certain()
             .direction(&a.name, &b.name)
-            .evidence([bloc])
-            .evidence(leg.pol.pfs.iter().map(|(_, l)| l))
+            .evidence(bloc.iter())
+            .evidence(aloc.iter())
             .evidence([&leg.pol.loc])
             .fix(
                 &a.name,
                 vec![Remedy::SetPfs {
                     policy: leg.pol.label(),
-                    group: Some(*gb),
+                    group: gb.first().copied(),
                 }],
             )
             .fix(
                 &b.name,
                 vec![Remedy::SetPfs {
                     policy: resp.label(),
-                    group: leg.pol.pfs.as_ref().map(|(g, _)| *g),
+                    group: ga.first().copied(),
                 }],
             )
             .check(

@@ -204,7 +204,8 @@ fn protected_route(leg: &Leg<'_>, chosen: &Chosen<'_>, out: &mut Vec<Finding>) {
 
 /// `any` in a crypto ACL also catches routing protocols and management traffic.
 pub fn acl_any(leg: &Leg<'_>, out: &mut Vec<Finding>) {
-    if matches!(leg.pol.kind, PolicyKind::Vti { .. }) {
+    // Route-based: only traffic routed into the tunnel interface meets the selectors.
+    if leg.pol.route_based() {
         return;
     }
     let a = leg.a;

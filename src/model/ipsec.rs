@@ -23,7 +23,16 @@ pub struct IpsecProposal {
     pub esp_encr: Vec<Encr>,
     pub esp_integ: Vec<Integ>,
     pub ah_integ: Vec<Integ>,
+    /// Key exchange groups this proposal carries itself (strongSwan `esp_proposals =
+    /// aes128-sha256-ecp256, aes256-sha384-ecp384`: in IKEv2 each child SA proposal has its
+    /// own KE transform). Empty: the policy's `pfs` applies (IOS `set pfs` per crypto map).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<DhGroup>,
     pub mode: EncapMode,
+    /// As responder, the other mode is taken when the initiator asks for it (IOS `mode
+    /// transport` also accepts tunnel; strongSwan answers in the mode asked for); libreswan
+    /// refuses a child in the other mode.
+    pub other_mode_ok: bool,
     pub loc: Loc,
 }
 
@@ -33,6 +42,16 @@ impl IpsecProposal {
     }
     pub fn uses_ah(&self) -> bool {
         !self.ah_integ.is_empty()
+    }
+
+    /// The PFS groups this proposal offers or demands under `policy`: its own, else the
+    /// policy's one; empty for no PFS.
+    pub fn pfs_groups(&self, policy: &TunnelPolicy) -> Vec<DhGroup> {
+        if self.groups.is_empty() {
+            policy.pfs.iter().map(|(g, _)| *g).collect()
+        } else {
+            self.groups.clone()
+        }
     }
 
     /// The algorithms both sides accept, or the attributes that differ.
@@ -53,6 +72,10 @@ impl IpsecProposal {
         if !ov_i(&self.ah_integ, &other.ah_integ) {
             diff.push("AH");
         }
+        // `other` answers: it refuses a mode it is not set for unless it can fall back.
+        if self.mode != other.mode && !other.other_mode_ok {
+            diff.push("encapsulation mode (tunnel vs transport)");
+        }
         if diff.is_empty() { Ok(()) } else { Err(diff) }
     }
 }
@@ -68,6 +91,12 @@ impl fmt::Display for IpsecProposal {
         }
         for i in &self.esp_integ {
             parts.push(format!("ESP-{i}"));
+        }
+        for g in &self.groups {
+            parts.push(format!("PFS-group{}", g.0));
+        }
+        if self.mode == EncapMode::Transport {
+            parts.push("mode transport".into());
         }
         write!(f, "{} {{{}}}", self.name, parts.join(" "))
     }
@@ -109,6 +138,15 @@ pub struct TunnelPolicy {
     /// The ACL or traffic-selector name the selectors came from.
     pub selector_source: Option<(String, Loc)>,
     pub selectors: Vec<SelectorRule>,
+    /// IKEv2 traffic-selector narrowing (RFC 7296 2.9) allowed: as responder, answer a
+    /// proposal that only overlaps the selectors with the intersection; as initiator, accept
+    /// such an answer. strongSwan and IOS always do; libreswan only with `narrowing=yes`.
+    /// IKEv1 has no narrowing whatever this says.
+    pub narrowing: bool,
+    /// The line that binds the policy to an interface (strongSwan `if_id_in`/`if_id_out` of
+    /// an XFRM interface, `mark_in`/`mark_out` of a VTI): route-based, so only traffic routed
+    /// into that interface meets the selectors, however wide.
+    pub interface_bound: Option<Loc>,
     pub proposals: Vec<IpsecProposal>,
     /// Names of transform sets that were referenced but never defined.
     pub missing_proposals: Vec<(String, Loc)>,
@@ -122,6 +160,11 @@ pub struct TunnelPolicy {
 impl TunnelPolicy {
     pub fn can_initiate(&self) -> bool {
         !matches!(self.kind, PolicyKind::DynamicMap { .. }) && !self.peers.is_empty()
+    }
+
+    /// Route-based: a tunnel interface (IOS VTI) or a policy bound to one (XFRM, VTI mark).
+    pub fn route_based(&self) -> bool {
+        matches!(self.kind, PolicyKind::Vti { .. }) || self.interface_bound.is_some()
     }
 
     pub fn label(&self) -> String {

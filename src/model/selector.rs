@@ -265,6 +265,25 @@ impl Flow {
     }
 }
 
+impl Flow {
+    /// True when some packet matches both flows (what IKEv2 narrowing can still agree on).
+    pub fn overlaps(&self, o: &Flow) -> bool {
+        let proto_ok = match (self.proto, o.proto) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        let ports = |a: &Ports, b: &Ports| {
+            a.iter()
+                .any(|x| b.iter().any(|y| x.lo <= y.hi && y.lo <= x.hi))
+        };
+        proto_ok
+            && self.src.overlaps(&o.src)
+            && self.dst.overlaps(&o.dst)
+            && ports(&self.src_ports, &o.src_ports)
+            && ports(&self.dst_ports, &o.dst_ports)
+    }
+}
+
 impl fmt::Display for Flow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let proto = match self.proto {

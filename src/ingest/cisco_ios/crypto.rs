@@ -375,7 +375,9 @@ fn transform_set<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str, rest: &[&str])
         esp_encr: Vec::new(),
         esp_integ: Vec::new(),
         ah_integ: Vec::new(),
+        groups: Vec::new(),
         mode: EncapMode::Tunnel,
+        other_mode_ok: false,
         loc: cx.loc(&b.head),
     };
     let mut i = 0;
@@ -388,7 +390,11 @@ fn transform_set<'a>(cx: &mut Ctx<'a>, b: &Block<'a>, name: &str, rest: &[&str])
     }
     for c in &b.children {
         match c.words().as_slice() {
-            ["mode", "transport", ..] => p.mode = EncapMode::Transport,
+            // `mode transport` asks for transport and still accepts tunnel.
+            ["mode", "transport", ..] => {
+                p.mode = EncapMode::Transport;
+                p.other_mode_ok = true;
+            }
             ["mode", "tunnel"] => p.mode = EncapMode::Tunnel,
             _ => cx.skip(c),
         }
@@ -551,6 +557,8 @@ fn resolve(cx: &mut Ctx<'_>, e: &RawEntry<'_>, kind: PolicyKind) -> TunnelPolicy
         peer_names: Vec::new(),
         selector_source: None,
         selectors: Vec::new(),
+        narrowing: true,
+        interface_bound: None,
         proposals: Vec::new(),
         missing_proposals: Vec::new(),
         pfs: None,

@@ -32,6 +32,8 @@ pub struct Child {
     pub ah: Option<(Vec<Item>, Loc)>,
     pub mode: EncapMode,
     pub lifetime: Option<(u32, Loc)>,
+    /// `if_id_in`/`if_id_out`/`mark_in`/`mark_out`: bound to an XFRM interface or a VTI.
+    pub interface: Option<Loc>,
 }
 
 impl Child {
@@ -45,6 +47,7 @@ impl Child {
             ah: None,
             mode: EncapMode::Tunnel,
             lifetime: None,
+            interface: None,
         }
     }
 }
@@ -70,6 +73,8 @@ pub struct Conn {
     pub children: Vec<Child>,
     /// ipsec.conf: a `conn` is an IKE SA and its one child at once.
     pub stroke: bool,
+    /// IKEv2 traffic-selector narrowing: strongSwan always; libreswan with `narrowing=yes`.
+    pub narrowing: bool,
 }
 
 impl Conn {
@@ -90,6 +95,7 @@ impl Conn {
             pools: Vec::new(),
             children: Vec::new(),
             stroke,
+            narrowing: true,
         }
     }
 }
@@ -532,8 +538,9 @@ fn keys_of(conn: &Conn, secrets: &[Secret], out: &mut Vec<PreSharedKey>) -> bool
         let Some(s) = best_secret(secrets, me, other.as_deref()) else {
             continue;
         };
-        // The catch-all candidate takes only keys that are for anyone.
-        if other.is_none() && !s.ids.iter().all(|i| is_any_id(i)) {
+        // The catch-all candidate takes only keys that are for anyone: no owners, or one
+        // of them `%any` (`moon.strongswan.org %any : PSK ...` is moon's key with anyone).
+        if other.is_none() && !s.ids.is_empty() && !s.ids.iter().any(|i| is_any_id(i)) {
             continue;
         }
         for spec in at {
@@ -564,7 +571,79 @@ pub fn policy_name(conn: &Conn, child: &Child) -> String {
     }
 }
 
-pub fn device(name: &str, file: &Arc<str>, p: Parsed) -> Device {
+/// strongSwan's own test scenarios (testing/tests/) write `PH_IP_MOON`, `PH_IP6_SUN`... for
+/// the addresses of the harness's virtual hosts (testing/hosts), and the harness puts the
+/// addresses in before the daemons read the files: read them the same way, so that those
+/// scenarios pair as they run. The lines shown keep the text as written.
+fn testing_address(token: &str) -> Option<&'static str> {
+    let (v6, host) = match token.strip_prefix("PH_IP6_") {
+        Some(h) => (true, h),
+        None => (false, token.strip_prefix("PH_IP_")?),
+    };
+    let (v4a, v6a) = match host {
+        "MOON" => ("192.168.0.1", "fec0::1"),
+        "SUN" => ("192.168.0.2", "fec0::2"),
+        "CAROL" => ("192.168.0.100", "fec0::10"),
+        "DAVE" => ("192.168.0.200", "fec0::20"),
+        "WINNETOU" => ("192.168.0.150", "fec0::15"),
+        "ALICE" => ("10.1.0.10", "fec1::10"),
+        "VENUS" => ("10.1.0.20", "fec1::20"),
+        "BOB" => ("10.2.0.10", "fec2::10"),
+        "MOON1" => ("10.1.0.1", "fec1::1"),
+        "SUN1" => ("10.2.0.1", "fec2::1"),
+        "CAROL1" => ("10.3.0.1", "fec3::1"),
+        "DAVE1" => ("10.3.0.2", "fec3::2"),
+        _ => return None,
+    };
+    Some(if v6 { v6a } else { v4a })
+}
+
+fn substitute(text: &mut String) {
+    if !text.contains("PH_IP") {
+        return;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("PH_IP") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        let token = &tail[..end];
+        out.push_str(testing_address(token).unwrap_or(token));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    *text = out;
+}
+
+fn substitute_testing_addresses(p: &mut Parsed) {
+    for c in &mut p.conns {
+        let vals = c
+            .local_addrs
+            .iter_mut()
+            .chain(c.remote_addrs.iter_mut())
+            .chain(c.local_id.iter_mut())
+            .chain(c.remote_id.iter_mut());
+        for v in vals {
+            substitute(&mut v.text);
+        }
+        for ch in &mut c.children {
+            for v in ch.local_ts.iter_mut().chain(ch.remote_ts.iter_mut()) {
+                substitute(&mut v.text);
+            }
+        }
+    }
+    for s in &mut p.secrets {
+        for id in &mut s.ids {
+            substitute(id);
+        }
+    }
+}
+
+pub fn device(name: &str, file: &Arc<str>, mut p: Parsed) -> Device {
+    substitute_testing_addresses(&mut p);
     let mut d = Device::new(name, Platform::Strongswan);
     d.source_files = p.files.clone();
     // A Linux gateway's configuration has no interfaces: the addresses it speaks IKE from
@@ -712,6 +791,8 @@ pub fn device(name: &str, file: &Arc<str>, p: Parsed) -> Device {
                 } else {
                     selectors(c, ch)
                 },
+                narrowing: c.narrowing,
+                interface_bound: ch.interface.clone(),
                 proposals: props,
                 missing_proposals: Vec::new(),
                 pfs: pfs.zip(loc),

@@ -6,12 +6,12 @@
 //! `conf.d`, ipsec.conf and ipsec.secrets): the files of one host are read together, so that
 //! keys are resolved against the connections that use them.
 
-mod build;
+pub(crate) mod build;
 mod charon_log;
 mod list_sas;
-mod proposals;
+pub(crate) mod proposals;
 mod settings;
-mod stroke;
+pub(crate) mod stroke;
 mod swanctl;
 #[cfg(test)]
 mod tests;

@@ -24,7 +24,23 @@ pub struct Algs {
 pub enum Item {
     /// strongSwan's built-in list (`default`), or appended because `!` is missing (stroke).
     Default,
+    /// Another daemon's built-in list (libreswan's, when `ike=`/`esp=` are absent).
+    Builtin {
+        sets: Vec<Algs>,
+        by: &'static str,
+    },
     Algs(Algs),
+}
+
+impl Item {
+    /// The proposals this item stands for, whether they are built in, and whose they are.
+    fn expand(&self, strongswan: fn() -> Vec<Algs>) -> (Vec<Algs>, bool, &'static str) {
+        match self {
+            Item::Default => (strongswan(), true, "strongSwan"),
+            Item::Builtin { sets, by } => (sets.clone(), true, by),
+            Item::Algs(a) => (vec![a.clone()], false, ""),
+        }
+    }
 }
 
 fn encr(w: &str) -> Option<Encr> {
@@ -295,10 +311,7 @@ pub fn ike(spec: &IkeSpec<'_>, items: &[Item], loc: Option<&Loc>, first: u32) ->
     };
     let mut out = Vec::new();
     for item in &items {
-        let (sets, builtin) = match item {
-            Item::Default => (default_ike(), true),
-            Item::Algs(a) => (vec![a.clone()], false),
-        };
+        let (sets, builtin, by) = item.expand(default_ike);
         for a in sets {
             // A proposal that names no usable cipher cannot be compared; its line is
             // kept among the skipped ones by the caller.
@@ -310,10 +323,7 @@ pub fn ike(spec: &IkeSpec<'_>, items: &[Item], loc: Option<&Loc>, first: u32) ->
                 (false, Some(l)) => l.clone(),
                 _ => Loc::implied(
                     spec.file,
-                    &format!(
-                        "strongSwan default IKE proposals (connection {})",
-                        spec.conn
-                    ),
+                    &format!("{by} default IKE proposals (connection {})", spec.conn),
                 ),
             };
             let mut p = IkeProposal {
@@ -360,9 +370,10 @@ pub fn ike(spec: &IkeSpec<'_>, items: &[Item], loc: Option<&Loc>, first: u32) ->
     out
 }
 
-/// The ESP (or AH) proposals of one child and the PFS group they ask for: the first DH
-/// group named by a configured proposal (strongSwan then requires a key exchange when it
-/// creates or rekeys the child).
+/// The ESP (or AH) proposals of one child, each with the DH groups it names itself (in
+/// IKEv2 every child SA proposal carries its own key exchange), and the PFS group the child
+/// asks for as a whole: the first group of the first proposal when every proposal names one
+/// (strongSwan then requires a key exchange when it creates or rekeys the child).
 pub fn ipsec(
     name: &str,
     esp: &[Item],
@@ -385,10 +396,7 @@ pub fn ipsec(
         (ah.to_vec(), true)
     };
     for item in &items {
-        let (sets, builtin) = match item {
-            Item::Default => (if is_ah { default_ah() } else { default_esp() }, true),
-            Item::Algs(a) => (vec![a.clone()], false),
-        };
+        let (sets, builtin, by) = item.expand(if is_ah { default_ah } else { default_esp });
         for a in sets {
             if (!is_ah && a.encr.is_empty()) || (is_ah && a.integ.is_empty()) {
                 continue;
@@ -398,7 +406,7 @@ pub fn ipsec(
                 _ => Loc::implied(
                     file,
                     &format!(
-                        "strongSwan default {} proposals ({name})",
+                        "{by} default {} proposals ({name})",
                         if is_ah { "AH" } else { "ESP" }
                     ),
                 ),
@@ -408,7 +416,9 @@ pub fn ipsec(
                 esp_encr: if is_ah { Vec::new() } else { a.encr.clone() },
                 esp_integ: if is_ah { Vec::new() } else { a.integ.clone() },
                 ah_integ: if is_ah { a.integ.clone() } else { Vec::new() },
+                groups: a.groups.clone(),
                 mode,
+                other_mode_ok: true,
                 loc: ploc,
             });
         }
@@ -419,6 +429,7 @@ pub fn ipsec(
         .iter()
         .map(|i| match i {
             Item::Default => None,
+            Item::Builtin { sets, .. } => sets.first().and_then(|a| a.groups.first().copied()),
             Item::Algs(a) => a.groups.first().copied(),
         })
         .collect();

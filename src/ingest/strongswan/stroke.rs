@@ -7,15 +7,15 @@ use super::proposals;
 use crate::model::{AddrSpec, EncapMode, IkeVersion, Loc};
 use std::sync::Arc;
 
-struct Section {
-    kind: String,
-    name: String,
-    loc: Loc,
-    kvs: Vec<(String, Val)>,
+pub(crate) struct Section {
+    pub kind: String,
+    pub name: String,
+    pub loc: Loc,
+    pub kvs: Vec<(String, Val)>,
 }
 
 /// Drops a `#` comment that is not inside quotes.
-fn strip_comment(l: &str) -> &str {
+pub(crate) fn strip_comment(l: &str) -> &str {
     let mut q: Option<char> = None;
     for (i, c) in l.char_indices() {
         match (c, q) {
@@ -61,7 +61,7 @@ pub fn libreswan_marks(text: &str) -> bool {
     .any(|m| low.contains(m))
 }
 
-fn sections(path: &str, text: &str, skipped: &mut Vec<Loc>) -> Vec<Section> {
+pub(crate) fn sections(path: &str, text: &str, skipped: &mut Vec<Loc>) -> Vec<Section> {
     let file: Arc<str> = Arc::from(path);
     let mut out: Vec<Section> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -131,7 +131,7 @@ const KNOWN: &[&str] = &[
 /// A conn's settings: `%default` first, then what `also=` includes, then its own; a later
 /// value of a key replaces an earlier one. `chain` holds the conns being expanded (an `also`
 /// loop stops there) and `budget` the values left to copy (duplicated sections multiply).
-fn effective<'a>(
+pub(crate) fn effective<'a>(
     secs: &'a [Section],
     name: &str,
     chain: &mut Vec<String>,
@@ -159,7 +159,7 @@ fn effective<'a>(
     chain.pop();
 }
 
-fn split(v: &Val) -> Vec<Val> {
+pub(crate) fn split(v: &Val) -> Vec<Val> {
     v.text
         .split(',')
         .map(str::trim)
@@ -172,7 +172,7 @@ fn split(v: &Val) -> Vec<Val> {
 }
 
 /// `leftsubnet=10.1.0.0/16` with `leftprotoport=tcp/80` → `10.1.0.0/16[tcp/80]`.
-fn with_protoport(mut ts: Vec<Val>, pp: Option<&Val>, conn_loc: &Loc) -> Vec<Val> {
+pub(crate) fn with_protoport(mut ts: Vec<Val>, pp: Option<&Val>, conn_loc: &Loc) -> Vec<Val> {
     let Some(pp) = pp else { return ts };
     if ts.is_empty() {
         ts.push(Val {

@@ -137,6 +137,17 @@ fn child(n: &Node, skipped: &mut Vec<Loc>) -> Child {
                 Some("tunnel") => true,
                 _ => false,
             },
+            "if_id_in" | "if_id_out" | "mark_in" | "mark_out" => {
+                // 0 (or none) is no interface; `%unique` and numbers are one.
+                let bound = k
+                    .value()
+                    .map(|v| v.trim().split('/').next().unwrap_or("").trim())
+                    .is_some_and(|v| !v.is_empty() && v != "0" && v != "0x0");
+                if bound && ch.interface.is_none() {
+                    ch.interface = Some(loc(k));
+                }
+                bound
+            }
             "rekey_time" | "life_time" => {
                 match k.value().and_then(proposals::seconds) {
                     // The first one written wins: rekey_time is when a new SA is made.
