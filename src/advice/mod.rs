@@ -4,6 +4,7 @@
 mod cisco_asa;
 mod cisco_ios;
 pub(crate) mod generic;
+mod libreswan;
 mod strongswan;
 
 use crate::diagnose::{Probe, Remedy};
@@ -26,6 +27,7 @@ pub fn advisor(p: Platform) -> &'static dyn Advisor {
         Platform::CiscoIos => &cisco_ios::CiscoIos,
         Platform::CiscoAsa => &cisco_asa::CiscoAsa,
         Platform::Strongswan => &strongswan::Strongswan,
+        Platform::Libreswan => &libreswan::Libreswan,
         _ => &generic::Generic,
     }
 }

@@ -92,7 +92,7 @@ fn esp_keywords(p: &IpsecProposal, pfs: Option<DhGroup>) -> String {
 }
 
 /// `connection gw-gw child net-net` / `gw-gw child net-net` → (connection, child).
-fn conn_child(label: &str) -> (String, Option<String>) {
+pub(super) fn conn_child(label: &str) -> (String, Option<String>) {
     let l = label.strip_prefix("connection ").unwrap_or(label);
     let l = l.strip_suffix(" (IKEv1)").unwrap_or(l);
     match l.split_once(" child ") {
@@ -139,7 +139,7 @@ fn ts(a: &AddrSpec) -> String {
     }
 }
 
-fn ts_with_proto(a: &AddrSpec, f: &Flow, src: bool) -> String {
+pub(super) fn ts_with_proto(a: &AddrSpec, f: &Flow, src: bool) -> String {
     let ports = if src { &f.src_ports } else { &f.dst_ports };
     let port = match ports.as_slice() {
         [r] if r.is_any() => None,
@@ -158,7 +158,7 @@ fn ts_with_proto(a: &AddrSpec, f: &Flow, src: bool) -> String {
     }
 }
 
-fn iptables(p: &crate::diagnose::PermitSpec) -> String {
+pub(super) fn iptables(p: &crate::diagnose::PermitSpec) -> String {
     let proto = match p.proto {
         Some(PROTO_UDP) => "-p udp".to_string(),
         Some(PROTO_ESP) => "-p esp".to_string(),

@@ -49,6 +49,8 @@ pub enum Kind {
     CiscoOutput,
     Capture,
     LibreswanLog,
+    /// libreswan/Openswan ipsec.conf (its ipsec.secrets reads as strongSwan's).
+    LibreswanConfig,
     /// swanctl.conf, ipsec.conf or ipsec.secrets.
     StrongswanConfig,
     /// charon's log, `swanctl --list-sas`, `ipsec statusall`.
@@ -84,6 +86,8 @@ pub fn detect(text: &str) -> Kind {
         // Before Cisco output: pluto's `"conn" #1:` lines are unmistakable, while its debug
         // lines mention ISAKMP as Cisco's do.
         Kind::LibreswanLog
+    } else if libreswan::looks_like_config(text) {
+        Kind::LibreswanConfig
     } else if let Some(f) = strongswan::flavor(text) {
         // Before Cisco output: charon writes `IKEv2` and `IKE_SA` as Cisco debug does.
         match f {
@@ -260,6 +264,8 @@ pub fn parse_with(inputs: &[Input], progress: &dyn Progress) -> Case {
     // strongSwan files are read last and together: one host's configuration may span
     // several files, and a log is named after the configuration that owns its address.
     let mut swan = Vec::new();
+    let mut lsw = Vec::new();
+    let mut empty_secrets = Vec::new();
     for (i, inp) in inputs.iter().enumerate() {
         let kind = match &inp.stream {
             Some(p) if inp.text.is_empty() && is_capture(p) => Kind::Capture,
@@ -268,6 +274,7 @@ pub fn parse_with(inputs: &[Input], progress: &dyn Progress) -> Case {
         match kind {
             Kind::Capture => capture(&mut case, inp, progress),
             Kind::LibreswanLog => pluto(&mut case, inp),
+            Kind::LibreswanConfig => lsw.push(i),
             Kind::StrongswanConfig | Kind::StrongswanOutput => swan.push(i),
             Kind::CiscoIosConfig => {
                 let mut d = cisco_ios::parse(&inp.path, &inp.text);
@@ -323,9 +330,34 @@ pub fn parse_with(inputs: &[Input], progress: &dyn Progress) -> Case {
                 });
                 case.events.extend(o.events);
             }
-            Kind::Unrecognised => case.unrecognised.push(inp.path.clone()),
+            Kind::Unrecognised => {
+                // An ipsec.secrets with no entry left (all commented out) still says
+                // its host has no keys.
+                if inp.path.ends_with(".secrets") {
+                    empty_secrets.push(i);
+                }
+                case.unrecognised.push(inp.path.clone());
+            }
         }
     }
+    // Both write the same ipsec.secrets: a secrets file is libreswan's when its host's
+    // ipsec.conf is.
+    let (secrets, mut swan): (Vec<usize>, Vec<usize>) = swan.into_iter().partition(|&i| {
+        inputs
+            .get(i)
+            .is_some_and(|inp| strongswan::flavor(&inp.text) == Some(strongswan::Flavor::Secrets))
+    });
+    let offered: Vec<usize> = secrets.iter().chain(&empty_secrets).copied().collect();
+    let left = libreswan::attach(&mut case, inputs, &lsw, offered);
+    for &i in &empty_secrets {
+        if !left.contains(&i)
+            && let Some(inp) = inputs.get(i)
+        {
+            case.unrecognised.retain(|u| *u != inp.path);
+        }
+    }
+    swan.extend(left.into_iter().filter(|i| !empty_secrets.contains(i)));
+    swan.sort_unstable();
     strongswan::attach(&mut case, inputs, &swan, progress);
     case
 }

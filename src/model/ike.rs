@@ -238,6 +238,9 @@ pub struct IkeProfile {
     pub auth_local: Option<AuthMethod>,
     pub auth_remote: Option<AuthMethod>,
     pub lifetime_secs: Option<u32>,
+    /// ipsec.conf conns name two ends, `left` and `right`: the one that is this host, which
+    /// is the prefix its settings are written with.
+    pub local_end: Option<&'static str>,
     pub loc: Loc,
 }
 
@@ -253,6 +256,7 @@ impl IkeProfile {
             auth_local: None,
             auth_remote: None,
             lifetime_secs: None,
+            local_end: None,
             loc,
         }
     }

@@ -1,5 +1,170 @@
-//! libreswan (and Openswan): pluto's output → evidence events.
+//! libreswan (and Openswan): ipsec.conf and ipsec.secrets → the shared model; pluto's output
+//! → evidence events.
 
+mod algs;
+pub mod conf;
 mod pluto;
 
 pub use pluto::{looks_like, parse};
+
+use super::{Case, Input};
+use crate::ingest::strongswan::name_from_path;
+use conf::{Hint, Side, Why};
+use std::collections::HashMap;
+
+/// The host a configuration file belongs to: `NAME=PATH`, else its name or folder.
+fn host_of(inp: &Input) -> String {
+    inp.peer
+        .clone()
+        .unwrap_or_else(|| name_from_path(&inp.path))
+}
+
+/// The conns a pluto log shows loaded or in use (`"west-east": added IKEv2 connection`,
+/// `"west-east" #1: ...`). libreswan loads only the conns
+/// that `auto=` or an operator adds, so the others in the file are not in play.
+fn loaded_conns(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in text.lines() {
+        let l = l.trim();
+        let l = l
+            .split_once(" pluto[")
+            .and_then(|(_, r)| r.split_once("]: "))
+            .map_or(l, |(_, r)| r);
+        // Only what pluto says counts: an `ipsec auto --add` may fail ("failed to add
+        // connection").
+        let name = l.strip_prefix('"').and_then(|rest| {
+            rest.split_once('"')
+                .and_then(|(n, r)| (r.starts_with(": added") || r.starts_with(" #")).then_some(n))
+        });
+        // `"westnet-eastnet"[1] ...`: an instance of a template conn.
+        if let Some(n) = name.map(|n| n.split('[').next().unwrap_or(n))
+            && !n.is_empty()
+            && !out.iter().any(|o| o == n)
+        {
+            out.push(n.to_string());
+        }
+    }
+    out
+}
+
+/// The host of a console transcript's prompt (`west #`).
+fn prompt_host(text: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        let (h, _) = l.split_once(" #")?;
+        (!h.is_empty() && !h.contains(['"', ' '])).then(|| h.to_string())
+    })
+}
+
+/// True when a file is one host's libreswan ipsec.conf.
+pub fn looks_like_config(text: &str) -> bool {
+    conf::looks_like(text)
+}
+
+/// Adds the libreswan configurations (`conf_idx`) to the case, with the secrets files among
+/// `secrets_idx` that belong to the same hosts; returns the secrets files it did not take.
+/// Which end of each conn is the host is read from the host's own log (already in the case)
+/// and, failing that, from a peer whose files hold the same conn.
+pub(crate) fn attach(
+    case: &mut Case,
+    inputs: &[Input],
+    conf_idx: &[usize],
+    secrets_idx: Vec<usize>,
+) -> Vec<usize> {
+    let mut hosts: Vec<(String, Vec<usize>)> = Vec::new();
+    for &i in conf_idx {
+        let Some(inp) = inputs.get(i) else { continue };
+        let name = host_of(inp);
+        match hosts
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+        {
+            Some((_, v)) => v.push(i),
+            None => hosts.push((name, vec![i])),
+        }
+    }
+    let mut rest = Vec::new();
+    for i in secrets_idx {
+        let Some(inp) = inputs.get(i) else { continue };
+        let name = host_of(inp);
+        match hosts
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+        {
+            Some((_, v)) => v.push(i),
+            None => rest.push(i),
+        }
+    }
+    let hint_of = |name: &str| {
+        let mut peers = Vec::new();
+        for e in &case.events {
+            if e.device
+                .as_deref()
+                .is_some_and(|d| d.eq_ignore_ascii_case(name))
+                && let Some(p) = e.peer
+                && !peers.contains(&p)
+            {
+                peers.push(p);
+            }
+        }
+        let loaded: Vec<String> = inputs
+            .iter()
+            .filter(|i| i.stream.is_none() && pluto::looks_like(&i.text))
+            .filter(|i| {
+                i.peer
+                    .clone()
+                    .or_else(|| prompt_host(&i.text))
+                    .unwrap_or_else(|| super::cisco_ios::file_stem(&i.path))
+                    .eq_ignore_ascii_case(name)
+            })
+            .flat_map(|i| loaded_conns(&i.text))
+            .collect();
+        Hint {
+            name: name.to_string(),
+            peers,
+            loaded: (!loaded.is_empty()).then_some(loaded),
+            ..Hint::default()
+        }
+    };
+    let files_of = |members: &[usize]| -> Vec<(&str, &str)> {
+        members
+            .iter()
+            .filter_map(|&i| inputs.get(i))
+            .map(|i| (i.path.as_str(), i.text.as_str()))
+            .collect()
+    };
+    let mut built = Vec::new();
+    for (name, members) in &hosts {
+        let hint = hint_of(name);
+        let (dev, sides) = conf::device(name, &files_of(members), &hint);
+        built.push((hint, dev, sides));
+    }
+    // Two hosts with the same conn and nothing to tell their ends apart: the first takes
+    // `left`, its peer `right` (the convention of shared ipsec.conf files).
+    for k in 0..built.len() {
+        let mut forced: HashMap<String, Side> = HashMap::new();
+        for (conn, _, why) in &built[k].2 {
+            if *why != Why::Guess {
+                continue;
+            }
+            let other = built.iter().enumerate().find_map(|(j, (_, _, sides))| {
+                let (_, s, w) = sides.iter().find(|(c, _, _)| c == conn)?;
+                (j != k && (*w != Why::Guess || j < k)).then_some(*s)
+            });
+            if let Some(s) = other {
+                forced.insert(conn.clone(), s.other_end());
+            }
+        }
+        if forced.is_empty() {
+            continue;
+        }
+        let (name, members) = &hosts[k];
+        let mut hint = built[k].0.clone();
+        hint.forced = forced;
+        let (dev, sides) = conf::device(name, &files_of(members), &hint);
+        built[k] = (hint, dev, sides);
+    }
+    for (_, dev, _) in built {
+        super::merge(&mut case.devices, dev);
+    }
+    rest
+}
