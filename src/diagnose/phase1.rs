@@ -597,7 +597,7 @@ fn differing(i: &IkeProposal, r: &IkeProposal) -> Vec<IkeAttr> {
         .map(|(x, _)| x.0)
         .collect();
     // IOS accepts an offer whose lifetime is not longer than the responder's.
-    if i.lifetime_secs > r.lifetime_secs {
+    if r.lifetime_enforced && i.lifetime_secs > r.lifetime_secs {
         d.push(IkeAttr::Lifetime);
     }
     d
@@ -659,7 +659,10 @@ pub fn proposals<'a>(leg: &Leg<'a>, out: &mut Vec<Finding>) -> Option<Agreed<'a>
     for r in &mine {
         for i in &offered {
             if differing(i, r).is_empty() {
-                if i.lifetime_secs != r.lifetime_secs && !(i.builtin && r.builtin) {
+                if i.lifetime_secs != r.lifetime_secs
+                    && !(i.builtin && r.builtin)
+                    && (i.lifetime_enforced || r.lifetime_enforced)
+                {
                     out.push(
                         Finding::new(
                             Cause::LifetimeMismatch,

@@ -38,6 +38,9 @@ pub struct IkeProposal {
     /// IKEv1 negotiates the authentication method in the proposal; IKEv2 leaves it empty.
     pub auth: Option<AuthMethod>,
     pub lifetime_secs: u32,
+    /// IKEv1: as responder, an offer with a longer lifetime is refused (IOS); strongSwan and
+    /// libreswan take any lifetime and rekey on their own.
+    pub lifetime_enforced: bool,
     /// Built into the platform rather than written in the config.
     pub builtin: bool,
     pub loc: Loc,

@@ -19,6 +19,7 @@ pub fn blank_policy(priority: u32, loc: Loc) -> IkeProposal {
         groups: vec![DhGroup(1)],
         auth: Some(AuthMethod::RsaSig),
         lifetime_secs: IKE_LIFETIME,
+        lifetime_enforced: true,
         builtin: false,
         loc,
         attr_locs: Vec::new(),

@@ -45,6 +45,7 @@ fn blank(name: &str, priority: u32, loc: Loc) -> IkeProposal {
         groups: Vec::new(),
         auth: None,
         lifetime_secs: 86_400,
+        lifetime_enforced: true,
         builtin: false,
         loc,
         attr_locs: Vec::new(),

@@ -143,7 +143,8 @@ fn aead(e: &Encr) -> bool {
 
 /// A comma-separated `ike=`/`esp=` value; libreswan uses what it says and nothing more.
 pub fn list(text: &str, what: For) -> Vec<Item> {
-    text.trim()
+    let items = text
+        .trim()
         .trim_end_matches('!')
         .split(',')
         .map(str::trim)
@@ -158,9 +159,34 @@ pub fn list(text: &str, what: For) -> Vec<Item> {
             {
                 a.groups = default_groups(v);
             }
-            Item::Algs(a)
-        })
-        .collect()
+            a
+        });
+    if what != For::Ike(IkeVersion::V1) {
+        return items.map(Item::Algs).collect();
+    }
+    // An IKEv1 proposal carries one algorithm of each kind: `aes-sha1` with its default
+    // key lengths and groups is several proposals.
+    let mut out = Vec::new();
+    for a in items {
+        for e in &a.encr {
+            for i in a
+                .integ
+                .iter()
+                .map(Some)
+                .chain(a.integ.is_empty().then_some(None))
+            {
+                for g in &a.groups {
+                    out.push(Item::Algs(Algs {
+                        encr: vec![*e],
+                        integ: i.into_iter().copied().collect(),
+                        groups: vec![*g],
+                        ..a.clone()
+                    }));
+                }
+            }
+        }
+    }
+    out
 }
 
 const AES: [Encr; 2] = [Encr::Aes { bits: 256 }, Encr::Aes { bits: 128 }];
@@ -275,10 +301,12 @@ mod tests {
             panic!("one proposal")
         };
         assert_eq!(a.integ.len(), 3);
-        let [Item::Algs(a)] = &list("aes_gcm", For::Ike(IkeVersion::V1))[..] else {
+        let [Item::Algs(a), ..] = &list("aes_gcm", For::Ike(IkeVersion::V1))[..] else {
             panic!("one proposal")
         };
         assert!(a.integ.is_empty());
-        assert_eq!(a.groups, [DhGroup(14), DhGroup(5)]);
+        assert_eq!(a.groups, [DhGroup(14)]);
+        // IKEv1: one proposal per combination (two AES key lengths, two groups).
+        assert_eq!(list("aes-sha1", For::Ike(IkeVersion::V1)).len(), 4);
     }
 }

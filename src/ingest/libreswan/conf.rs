@@ -198,6 +198,12 @@ fn with_pfs(items: Vec<Item>, pfs: bool, v: IkeVersion, ike: &[Item]) -> Vec<Ite
                 a.groups.extend(ike_group);
                 Item::Algs(a)
             }
+            Item::Builtin { mut sets, by } if pfs && v == IkeVersion::V1 => {
+                for a in sets.iter_mut().filter(|a| a.groups.is_empty()) {
+                    a.groups.extend(ike_group);
+                }
+                Item::Builtin { sets, by }
+            }
             other => other,
         })
         .collect()
@@ -344,7 +350,7 @@ pub fn read(path: &str, text: &str, hint: &Hint, out: &mut Parsed) -> Vec<(Strin
         let items = match &p2 {
             Some(p) => with_pfs(algs::list(&p.text, algs::For::Esp), pfs, v, &ike_list),
             None if ah => vec![algs::default_ah()],
-            None => vec![algs::default_esp()],
+            None => with_pfs(vec![algs::default_esp()], pfs, v, &ike_list),
         };
         let p2loc = p2.map(|v| v.loc).unwrap_or_else(|| s.loc.clone());
         if ah {

@@ -340,6 +340,7 @@ pub fn ike(spec: &IkeSpec<'_>, items: &[Item], loc: Option<&Loc>, first: u32) ->
                 groups: a.groups.clone(),
                 auth: None,
                 lifetime_secs: spec.lifetime.0,
+                lifetime_enforced: false,
                 builtin,
                 loc: ploc.clone(),
                 attr_locs: Vec::new(),
