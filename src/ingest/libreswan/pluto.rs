@@ -11,7 +11,7 @@ use std::sync::Arc;
 pub fn looks_like(text: &str) -> bool {
     text.lines().take(5000).any(|l| {
         let l = l.trim_start_matches("IMPAIR: ");
-        (l.starts_with('"') && (l.contains("\" #") || l.contains("\":")))
+        (l.starts_with('"') && (l.contains("\" #") || l.contains("\":") || l.contains("\"[")))
             || l.contains("STATE_PARENT_")
             || l.contains("STATE_MAIN_")
             || l.contains("ISAKMP_v2_SA_INIT/v2N_")
@@ -52,16 +52,89 @@ fn notify_in(msg: &str) -> Option<&'static str> {
     .find(|n| msg.contains(n))
 }
 
-/// What one line says, if anything.
-fn kinds(msg: &str) -> Vec<EventKind> {
-    let mut v = Vec::new();
-    let phase_of = |m: &str| {
-        if m.contains("QUICK") || m.contains("Child SA") || m.contains("CREATE_CHILD_SA") {
-            2
-        } else {
-            1
+/// What the reader knows of a transcript so far: which pluto states (`#N`) negotiate a child
+/// SA (quick mode, CREATE_CHILD_SA, the child of IKE_AUTH), and whether an IKE SA is up.
+#[derive(Default)]
+struct Ctx {
+    child_states: std::collections::HashSet<u64>,
+    ike_up: bool,
+}
+
+impl Ctx {
+    /// Learns from one line which states are child SAs.
+    fn learn(&mut self, state: Option<u64>, msg: &str) {
+        // `sent IKE_AUTH request ...; Child SA #2 {ESP ...}`
+        if let Some(rest) = msg.split("Child SA #").nth(1)
+            && (msg.starts_with("sent IKE_AUTH") || msg.contains("response for Child SA #"))
+            && let Some(n) = number(rest)
+        {
+            self.child_states.insert(n);
         }
-    };
+        let child = msg.contains("Quick Mode")
+            || msg.starts_with("initiating Child SA")
+            || msg.contains("to create Child SA")
+            || msg.contains("to rekey Child SA")
+            || msg.contains("to replace Child SA")
+            || msg.contains("(QUICK_")
+            || msg.contains("established Child SA")
+            || msg.contains("IPsec SA established")
+            || msg.contains("rekeyed Child SA");
+        if child && let Some(n) = state {
+            self.child_states.insert(n);
+        }
+    }
+    fn phase(&self, state: Option<u64>, msg: &str) -> u8 {
+        match state {
+            Some(n) if self.child_states.contains(&n) => 2,
+            Some(_) => 1,
+            None => phase_of(msg),
+        }
+    }
+}
+
+/// The leading decimal number of `s`.
+fn number(s: &str) -> Option<u64> {
+    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    s[..end].parse().ok()
+}
+
+fn phase_of(m: &str) -> u8 {
+    if m.contains("QUICK")
+        || m.contains("Quick Mode")
+        || m.contains("Child SA")
+        || m.contains("CREATE_CHILD_SA")
+    {
+        2
+    } else {
+        1
+    }
+}
+
+/// The peer refused this device's authentication method (or this device the peer's):
+/// `peer attempted NULL authentication but we want RSASIG`, `peer authentication requires
+/// policy ECDSA`, `authentication method IKEv2_AUTH_RESERVED not supported`.
+fn auth_method_refused(msg: &str) -> bool {
+    (msg.starts_with("authentication failed: peer attempted") && msg.contains("but we want"))
+        || msg.starts_with("authentication failed: peer authentication requires policy")
+        || (msg.starts_with("authentication method") && msg.ends_with("not supported"))
+        || msg.contains("is not allowed but peer supports nothing else")
+}
+
+/// The peer's certificate or public key did not verify: expired, wrong identity, or a raw RSA
+/// key that is not the one configured.
+fn cert_refused(msg: &str) -> bool {
+    msg.starts_with("X509: authentication failed")
+        || msg.contains("X509: certificate payload rejected")
+        || (msg.contains("NSS: ERROR: IPsec certificate") && msg.contains("invalid"))
+        || (msg.contains("certificate") && msg.contains("has expired"))
+        || (msg.starts_with("authentication failed: using") && msg.contains("RSA"))
+}
+
+/// What one line says, if anything.
+fn kinds(msg: &str, state: Option<u64>, ctx: &mut Ctx) -> Vec<EventKind> {
+    let mut v = Vec::new();
+    ctx.learn(state, msg);
+    let phase = ctx.phase(state, msg);
     if let Some(x) = [
         "IKE_SA_INIT",
         "IKE_AUTH",
@@ -86,8 +159,42 @@ fn kinds(msg: &str) -> Vec<EventKind> {
             port: None,
         });
     }
-    if msg.contains(" response from ")
-        && (msg.starts_with("processed ") || msg.starts_with("processing "))
+    // IKEv1 main mode: pluto sends I2 (I3) only on the responder's R1 (R2), and I3 is the
+    // authentication message (main mode 5).
+    if let Some(n) = ["I2", "I3"]
+        .into_iter()
+        .find(|n| msg == format!("sent Main Mode {n}"))
+    {
+        v.push(EventKind::IkeMessage {
+            direction: Direction::Received,
+            state: Some(
+                if n == "I2" {
+                    "MM_SA_SETUP"
+                } else {
+                    "MM_KEY_EXCH"
+                }
+                .into(),
+            ),
+            phase: Some(1),
+            port: None,
+        });
+        v.push(EventKind::IkeMessage {
+            direction: Direction::Sent,
+            state: Some(
+                if n == "I2" {
+                    "MM_SA_SETUP"
+                } else {
+                    "MM_KEY_EXCH"
+                }
+                .into(),
+            ),
+            phase: Some(1),
+            port: None,
+        });
+    }
+    if (msg.contains(" response from ")
+        && (msg.starts_with("processed ") || msg.starts_with("processing ")))
+        || msg.starts_with("received anti-DDOS COOKIE response")
     {
         let exch = msg.split_whitespace().nth(1).unwrap_or("").to_string();
         v.push(EventKind::IkeMessage {
@@ -97,14 +204,44 @@ fn kinds(msg: &str) -> Vec<EventKind> {
             port: None,
         });
     }
+    // An answer that is not the one expected (`unexpected INFORMATIONAL response, expecting
+    // IKE_AUTH; message dropped`): the peer heard us but its answer is unusable.
+    if msg.starts_with("unexpected ") && msg.contains("message dropped") {
+        v.push(EventKind::IkeMessage {
+            direction: Direction::Received,
+            state: None,
+            phase: Some(phase),
+            port: None,
+        });
+        v.push(EventKind::Malformed);
+    }
     // INVALID_KE: the initiator resends with the group asked for; not a fault.
     if msg.contains("INVALID_KE_PAYLOAD") && msg.contains("resending") {
         return v;
     }
+    // This side refused the peer's answer to its child SA request (`response for Child SA #2
+    // was rejected with TS_UNACCEPTABLE; initiating delete`), or the transport/tunnel mode.
+    let we_refused_child =
+        msg.contains("response for Child SA #") && msg.contains("was rejected with");
+    if we_refused_child || msg.contains("does not fit the proposal") {
+        if msg.contains("TS_UNACCEPTABLE") || msg.contains("Traffic Selector") {
+            v.push(EventKind::SelectorsRejected);
+        } else {
+            v.push(EventKind::NoProposalAccepted { phase: 2 });
+        }
+        return v;
+    }
+    if msg.starts_with("policy dictates") && msg.contains("but peer requested") {
+        v.push(EventKind::NoProposalAccepted { phase: 2 });
+    }
+    // IKEv1 informational: `unsecured` before the ISAKMP SA exists (phase 1), `secured` under
+    // it (about quick mode).
+    let informational = msg.starts_with("ignoring unsecured informational payload")
+        || msg.starts_with("ignoring secured informational payload");
     let refused_by_peer = msg.contains("rejected by peer")
         || msg.contains("rejected Child SA with")
-        || msg.contains("was rejected with")
         || msg.contains("failed with error notification")
+        || informational
         || (msg.starts_with("ignoring") && msg.contains("NO_PROPOSAL_CHOSEN"))
         || msg.contains("containing SK{") && msg.contains("N(");
     if let Some(n) = notify_in(msg) {
@@ -112,33 +249,41 @@ fn kinds(msg: &str) -> Vec<EventKind> {
             v.push(EventKind::Notify {
                 direction: Direction::Received,
                 name: n.to_string(),
-                phase: Some(
-                    if msg.contains("IKE_SA_INIT") || msg.contains("unsecured") {
-                        1
-                    } else if n == "TS_UNACCEPTABLE"
-                        || msg.contains("Child SA")
-                        || msg.contains("CREATE_CHILD_SA")
-                        || msg.contains("IKE_AUTH response")
-                    {
-                        2
-                    } else {
-                        phase_of(msg)
-                    },
-                ),
+                phase: Some(if msg.starts_with("ignoring secured informational") {
+                    2
+                } else if msg.contains("IKE_SA_INIT") || msg.contains("unsecured") {
+                    1
+                } else if n == "TS_UNACCEPTABLE"
+                    || msg.contains("Child SA")
+                    || msg.contains("CREATE_CHILD_SA")
+                    || msg.contains("IKE_AUTH response")
+                {
+                    2
+                } else {
+                    phase
+                }),
             });
         } else if msg.contains("sending") && msg.contains("notification") {
+            let p = if msg.contains("SA_INIT") {
+                1
+            } else if msg.contains("encrypted notification") {
+                // Under the IKE SA: this side refuses the quick mode / child SA.
+                2
+            } else {
+                phase
+            };
             v.push(EventKind::Notify {
                 direction: Direction::Sent,
                 name: n.to_string(),
-                phase: Some(if msg.contains("SA_INIT") {
-                    1
-                } else {
-                    phase_of(msg)
-                }),
+                phase: Some(p),
             });
+            // pluto as responder refusing the offer (Cisco's "no offers accepted").
+            if n == "NO_PROPOSAL_CHOSEN" {
+                v.push(EventKind::NoProposalAccepted { phase: p });
+            }
         }
     }
-    if let Some(state) = msg
+    if let Some(st) = msg
         .split_whitespace()
         .next()
         .filter(|w| w.starts_with("STATE_"))
@@ -146,7 +291,7 @@ fn kinds(msg: &str) -> Vec<EventKind> {
         // Openswan: `STATE_PARENT_R1: NO_PROPOSAL_CHOSEN`: this side refused.
         if msg.contains("NO_PROPOSAL_CHOSEN") && !msg.contains("sending") {
             v.push(EventKind::NoProposalAccepted {
-                phase: if state.contains("QUICK") { 2 } else { 1 },
+                phase: if st.contains("QUICK") { 2 } else { 1 },
             });
         }
     }
@@ -158,14 +303,14 @@ fn kinds(msg: &str) -> Vec<EventKind> {
             phase: Some(if msg.contains("QUICK") || msg.contains("Quick Mode") {
                 2
             } else {
-                1
+                phase
             }),
         });
     } else if msg.contains("retransmission; will wait")
         || msg.contains("retransmitting") && !msg.contains("duplicate")
     {
         v.push(EventKind::Retransmit {
-            phase: Some(phase_of(msg)),
+            phase: Some(phase),
             attempt: None,
         });
     }
@@ -173,25 +318,148 @@ fn kinds(msg: &str) -> Vec<EventKind> {
         || msg.contains("Can't authenticate: no preshared key found")
     {
         v.push(EventKind::NoKey);
+    } else if auth_method_refused(msg) {
+        // The two ends authenticate differently: the IKE policies do not match on the
+        // authentication method.
+        v.push(EventKind::ProposalRejected {
+            attribute: Some(crate::evidence::Rejected::Auth),
+        });
+        v.push(EventKind::NoProposalAccepted { phase: 1 });
+    } else if cert_refused(msg) {
+        v.push(EventKind::CertInvalid);
     } else if msg.contains("Possible authentication failure") {
         // IKEv1: the peer never answered our first encrypted message (main mode 5).
         v.push(EventKind::Malformed);
-    } else if msg.starts_with("authentication failed")
-        || msg.contains("X509: authentication failed")
-    {
+    } else if msg.starts_with("authentication failed") {
         v.push(EventKind::Notify {
             direction: Direction::Sent,
             name: "AUTHENTICATION_FAILED".into(),
             phase: Some(1),
         });
     }
-    if msg.contains("established IKE SA") || msg.contains("ISAKMP SA established") {
+    // `initiator established IKE SA`, `ISAKMP SA established`, IKEv1's newer `IKE SA
+    // established {auth=...}`, `ipsec showstates`' `established IKE SA;`, IKE SA rekeys.
+    if msg.contains("established IKE SA")
+        || msg.contains("ISAKMP SA established")
+        || msg.starts_with("IKE SA established")
+        || msg.starts_with("initiator rekeyed IKE SA")
+    {
+        ctx.ike_up = true;
         v.push(EventKind::PhaseComplete { phase: 1 });
     }
-    if msg.contains("established Child SA") || msg.contains("IPsec SA established") {
+    if msg.contains("established Child SA")
+        || msg.contains("IPsec SA established")
+        || msg.contains("rekeyed Child SA")
+    {
         v.push(EventKind::PhaseComplete { phase: 2 });
     }
     v
+}
+
+/// `ipsec trafficstatus` (`#2: "conn"[1] 192.1.2.23, type=ESP, add_time=..., inBytes=84,
+/// outBytes=84, ...`): it lists established IPsec SAs only.
+fn traffic_row(line: &str) -> Option<Option<IpAddr>> {
+    let rest = line.strip_prefix('#')?;
+    let (n, rest) = rest.split_once(": \"")?;
+    number(n).filter(|_| n.bytes().all(|b| b.is_ascii_digit()))?;
+    if !(rest.contains(", type=ESP") || rest.contains(", type=AH")) || !rest.contains("inBytes=") {
+        return None;
+    }
+    // `"conn"[1] 192.1.2.23, username=..., type=...`: the instance's peer.
+    let peer = rest
+        .split_once('"')
+        .and_then(|(_, r)| r.split(',').next())
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|a| a.parse().ok());
+    Some(peer)
+}
+
+/// `ip xfrm state` (`ipsec _kernel state`, `ipsec-look.sh`): `src A dst B` then `\tproto esp
+/// spi 0x...`. The SAs of both directions between two addresses are an IPsec SA that is up.
+#[derive(Default)]
+struct Kernel {
+    pending: Option<(IpAddr, IpAddr, usize)>,
+    seen: Vec<(IpAddr, IpAddr)>,
+    /// Pairs already reported.
+    done: Vec<(IpAddr, IpAddr)>,
+}
+
+impl Kernel {
+    /// Reads one line; returns the line number (0-based) of the `src` line that completed a
+    /// pair of directions.
+    fn line(&mut self, i: usize, line: &str) -> Option<usize> {
+        if let Some(rest) = line.strip_prefix("src ") {
+            self.pending = rest
+                .split_once(" dst ")
+                .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?, i)));
+            return None;
+        }
+        let (src, dst, at) = self.pending.take()?;
+        let l = line.trim_start();
+        let real = (l.starts_with("proto esp spi ") || l.starts_with("proto ah spi "))
+            && !l.contains("spi 0x00000000 ");
+        if !real {
+            return None;
+        }
+        self.seen.push((src, dst));
+        let pair = if src < dst { (src, dst) } else { (dst, src) };
+        if self.seen.contains(&(dst, src)) && !self.done.contains(&pair) {
+            self.done.push(pair);
+            return Some(at);
+        }
+        None
+    }
+}
+
+/// Splits a pluto line into its state number, the peer address its prefix names and the
+/// message: `"conn" #1: msg`, `"conn"[1] 192.1.2.23 #1: msg`, `"conn": msg`, `"conn":500 msg`,
+/// `packet from 192.1.2.45:500: msg`, `#1: "conn":500 established IKE SA; ...` (showstates).
+fn split(body: &str) -> Option<(Option<u64>, Option<IpAddr>, &str)> {
+    if let Some(rest) = body.strip_prefix("packet from ") {
+        let (addr, msg) = rest.split_once(": ")?;
+        return Some((None, addr_after(&format!(" from {addr}"), " from "), msg));
+    }
+    if let Some(rest) = body.strip_prefix('#') {
+        // showstates: `#3: "west":500 established Child SA; ...`
+        let (n, rest) = rest.split_once(": \"")?;
+        let n = number(n)?;
+        let (_, r) = rest.split_once('"')?;
+        let msg = r
+            .trim_start_matches(|c: char| c == ':' || c.is_ascii_digit())
+            .trim_start();
+        return Some((Some(n), None, msg));
+    }
+    let rest = body.strip_prefix('"')?;
+    let (_, r) = rest.split_once('"')?;
+    // `[1] 192.1.2.23 #1: msg` / `[1] 192.1.2.23: msg` / ` #1: msg` / `: msg` / `:500 msg`
+    let r = r
+        .strip_prefix('[')
+        .and_then(|x| x.split_once(']'))
+        .map(|(_, x)| x)
+        .unwrap_or(r);
+    let mut peer = None;
+    let mut r = r;
+    if let Some(x) = r.strip_prefix(' ')
+        && !x.starts_with('#')
+    {
+        let (a, _) = x.split_once([' ', ':']).unwrap_or((x, ""));
+        peer = a.parse().ok();
+        if peer.is_some() {
+            r = &x[a.len()..];
+        }
+    }
+    if let Some(x) = r.strip_prefix(" #") {
+        let n = number(x)?;
+        let msg = x.split_once(": ").map(|(_, m)| m)?;
+        return Some((Some(n), peer, msg));
+    }
+    let r = r.strip_prefix(':')?;
+    let msg = if r.starts_with(|c: char| c.is_ascii_digit()) {
+        r.split_once(' ').map(|(_, m)| m).unwrap_or("")
+    } else {
+        r.trim_start()
+    };
+    Some((None, peer, msg))
 }
 
 /// Events of a whack/pluto transcript. `host` is the prompt's host (`west #`), if any.
@@ -199,7 +467,20 @@ pub fn parse(path: &str, text: &str) -> (Vec<Event>, Option<String>) {
     let file: Arc<str> = Arc::from(path);
     let mut out = Vec::new();
     let mut host = None;
-    for (i, raw) in text.lines().enumerate() {
+    let mut ctx = Ctx::default();
+    let mut kernel = Kernel::default();
+    let lines: Vec<&str> = text.lines().collect();
+    let push = |out: &mut Vec<Event>, i: usize, peer, kind| {
+        let loc = Loc::line(&file, (i + 1) as u32, lines.get(i).copied().unwrap_or(""));
+        out.push(Event {
+            at: loc,
+            device: None,
+            time: None,
+            peer,
+            kind,
+        });
+    };
+    for (i, raw) in lines.iter().enumerate() {
         let line = raw.trim_end();
         if line.starts_with('|') {
             continue;
@@ -211,42 +492,46 @@ pub fn parse(path: &str, text: &str) -> (Vec<Event>, Option<String>) {
         {
             host = Some(h.to_string());
         }
-        let l = line.trim_start_matches("IMPAIR: ");
-        // `"conn" #1: msg`, `"conn":500 msg`, pluto syslog `pluto[123]: "conn" #1: msg`,
-        // Openswan test output `./prog msg`.
+        if let Some(at) = kernel.line(i, line) {
+            push(&mut out, at, None, EventKind::PhaseComplete { phase: 2 });
+            continue;
+        }
+        if let Some(peer) = traffic_row(line) {
+            push(&mut out, i, peer, EventKind::PhaseComplete { phase: 2 });
+            continue;
+        }
+        let l = line
+            .trim_start_matches("IMPAIR: ")
+            .trim_start_matches("ERROR: ")
+            .trim_start_matches("WARNING: ");
+        // `"conn" #1: msg`, pluto syslog `pluto[123]: "conn" #1: msg`, Openswan test output
+        // `./prog msg`.
         let body = l
             .split_once(" pluto[")
             .and_then(|(_, r)| r.split_once("]: "))
             .map(|(_, r)| r)
             .unwrap_or(l);
-        let msg = if let Some(rest) = body.strip_prefix('"') {
-            match rest.split_once("\" #").or_else(|| rest.split_once("\":")) {
-                Some((_, r)) => r
-                    .split_once(": ")
-                    .map(|(_, m)| m)
-                    .or_else(|| r.split_once(' ').map(|(_, m)| m))
-                    .unwrap_or(r),
+        let (state, prefix_peer, msg) = if let Some(rest) = body.strip_prefix("./") {
+            (
+                None,
+                None,
+                rest.split_once(' ').map(|(_, m)| m).unwrap_or(""),
+            )
+        } else {
+            match split(body) {
+                Some(x) => x,
                 None => continue,
             }
-        } else if let Some(rest) = body.strip_prefix("./") {
-            rest.split_once(' ').map(|(_, m)| m).unwrap_or("")
-        } else {
-            continue;
         };
-        let ks = kinds(msg);
+        let ks = kinds(msg, state, &mut ctx);
         if ks.is_empty() {
             continue;
         }
-        let peer = addr_after(msg, " to ").or_else(|| addr_after(msg, " from "));
-        let loc = Loc::line(&file, (i + 1) as u32, line);
+        let peer = addr_after(msg, " to ")
+            .or_else(|| addr_after(msg, " from "))
+            .or(prefix_peer);
         for kind in ks {
-            out.push(Event {
-                at: loc.clone(),
-                device: None,
-                time: None,
-                peer,
-                kind,
-            });
+            push(&mut out, i, peer, kind);
         }
     }
     (out, host)
@@ -279,6 +564,158 @@ mod tests {
         assert!(!looks_like(
             "interface Gi0/0\n ip address 1.2.3.4 255.0.0.0\n"
         ));
+    }
+
+    fn kinds_of(t: &str) -> Vec<String> {
+        parse("t.console.txt", t)
+            .0
+            .iter()
+            .map(|e| format!("{:?}", e.kind))
+            .collect()
+    }
+
+    #[test]
+    fn instance_prefix_names_the_peer() {
+        let t = "\"road\"[1] 192.1.2.23 #1: processed IKE_SA_INIT response from 192.1.2.23:UDP/500 {cipher=AES}\n\"road\"[1] 192.1.2.23 #2: initiator established Child SA using #1; IPsec tunnel\n";
+        let (ev, _) = parse("road.console.txt", t);
+        assert_eq!(ev.len(), 2);
+        assert!(
+            ev.iter()
+                .all(|e| e.peer.map(|p| p.to_string()).as_deref() == Some("192.1.2.23"))
+        );
+        assert!(matches!(ev[1].kind, EventKind::PhaseComplete { phase: 2 }));
+        assert!(looks_like(t));
+    }
+
+    #[test]
+    fn ikev1_informational_phase_follows_its_protection() {
+        let k = kinds_of(
+            "\"c\" #1: ignoring secured informational payload NO_PROPOSAL_CHOSEN, msgid=MSGID, length=12\n\"c\" #1: ignoring unsecured informational payload INVALID_MAJOR_VERSION, length=12\n",
+        );
+        assert!(
+            k[0].contains("Received")
+                && k[0].contains("NO_PROPOSAL_CHOSEN")
+                && k[0].contains("Some(2)"),
+            "{k:?}"
+        );
+        assert!(
+            k[1].contains("Received")
+                && k[1].contains("INVALID_MAJOR_VERSION")
+                && k[1].contains("Some(1)"),
+            "{k:?}"
+        );
+    }
+
+    #[test]
+    fn responder_refusals() {
+        let t = "packet from 192.1.2.45:500: sending notification INVALID_MAJOR_VERSION to 192.1.2.45:500\n\"c\" #2: sending encrypted notification NO_PROPOSAL_CHOSEN to 192.1.2.45:500\n";
+        let (ev, _) = parse("east.console.txt", t);
+        assert!(
+            matches!(&ev[0].kind, EventKind::Notify { direction: Direction::Sent, name, phase: Some(1) } if name == "INVALID_MAJOR_VERSION")
+        );
+        assert_eq!(
+            ev[0].peer.map(|p| p.to_string()).as_deref(),
+            Some("192.1.2.45")
+        );
+        assert!(matches!(
+            &ev[1].kind,
+            EventKind::Notify {
+                direction: Direction::Sent,
+                phase: Some(2),
+                ..
+            }
+        ));
+        assert!(matches!(
+            ev[2].kind,
+            EventKind::NoProposalAccepted { phase: 2 }
+        ));
+    }
+
+    #[test]
+    fn a_state_keeps_its_phase() {
+        // #2 is the quick mode: its impaired timeout is a phase-2 give-up.
+        let k = kinds_of(
+            "\"c\" #1: sent Main Mode I2\n\"c\" #1: ISAKMP SA established {auth=PRESHARED_KEY}\n\"c\" #2: sent Quick Mode request\nIMPAIR: \"c\" #2: retransmit so timing out SA (may retry)\n\"c\" #1: sent IKE_AUTH request to 192.1.2.23:UDP/500 with shared-key-mac; Child SA #3 {ESP <0xESPESP}\n\"c\" #3: retransmit so timing out SA (may retry)\n",
+        );
+        assert!(k[0].contains("Received"), "MR1 answered: {k:?}");
+        assert!(k.iter().any(|x| x == "GaveUp { phase: Some(2) }"), "{k:?}");
+        assert_eq!(
+            k.iter()
+                .filter(|x| x.starts_with("GaveUp { phase: Some(2)"))
+                .count(),
+            2,
+            "{k:?}"
+        );
+    }
+
+    #[test]
+    fn status_and_kernel_dumps_show_sas_up() {
+        let t = "#2: \"west\", type=ESP, add_time=1234567890, inBytes=84, outBytes=84, maxBytes=2^63B, id='@east'\n#4: \"east-any\"[3] 192.1.2.254, username=xroad, type=ESP, add_time=1, inBytes=0, outBytes=0\n#1: \"west\":500 established IKE SA; REKEY in XXs; newest; idle;\nsrc 192.1.2.23 dst 192.1.2.45\n\tproto esp spi 0xSPISPI reqid REQID mode tunnel\nsrc 192.1.2.45 dst 192.1.2.23\n\tproto esp spi 0xSPISPI reqid REQID mode tunnel\nsrc 192.1.3.209 dst 192.1.2.23\n\tproto esp spi 0x00000000 reqid 0 mode transport\n";
+        let (ev, _) = parse("x.console.txt", t);
+        let k: Vec<String> = ev.iter().map(|e| format!("{:?}", e.kind)).collect();
+        assert_eq!(
+            k,
+            [
+                "PhaseComplete { phase: 2 }",
+                "PhaseComplete { phase: 2 }",
+                "PhaseComplete { phase: 1 }",
+                "PhaseComplete { phase: 2 }"
+            ]
+        );
+        assert_eq!(
+            ev[1].peer.map(|p| p.to_string()).as_deref(),
+            Some("192.1.2.254")
+        );
+        assert_eq!(
+            ev[3].at.line,
+            Some(6),
+            "the kernel pair is cited at the src line that completes it"
+        );
+    }
+
+    #[test]
+    fn authentication_failures_by_kind() {
+        let k = kinds_of(
+            "\"c\" #1: authentication failed: peer attempted NULL authentication but we want RSASIG\n\"c\" #1: X509: authentication failed; peer certificate subjectAltName extension does not match USER_FQDN 'x'\n\"c\" #1: NSS: ERROR: IPsec certificate CN=east-expired invalid: SEC_ERROR_EXPIRED_CERTIFICATE: Peer's Certificate has expired.\n\"c\" #1: authentication failed: no PSK found for '@west'\n",
+        );
+        assert_eq!(k[0], "ProposalRejected { attribute: Some(Auth) }");
+        assert_eq!(k[1], "NoProposalAccepted { phase: 1 }");
+        assert_eq!(k[2], "CertInvalid");
+        assert_eq!(k[3], "CertInvalid");
+        assert_eq!(k[4], "NoKey");
+    }
+
+    #[test]
+    fn initiator_refusing_the_child_answer() {
+        let k = kinds_of(
+            "\"c\" #1: response for Child SA #2 was rejected with TS_UNACCEPTABLE; initiating delete of Child SA (IKE SA will remain UP)\n\"c\" #1: response for Child SA #2 was rejected with NO_PROPOSAL_CHOSEN; initiating delete of Child SA (IKE SA will remain UP)\n",
+        );
+        assert_eq!(k, ["SelectorsRejected", "NoProposalAccepted { phase: 2 }"]);
+    }
+
+    #[test]
+    fn odd_lines_do_not_panic() {
+        for t in [
+            "\"",
+            "\"a\"[",
+            "\"a\"[1]",
+            "\"a\"[1] ",
+            "\"a\" #",
+            "\"a\" #x: y",
+            "#",
+            "#: \"",
+            "#1: \"a",
+            "packet from ",
+            "packet from x: ",
+            "src 1.2.3.4 dst",
+            "src 1.2.3.4 dst 5.6.7.8\n",
+            "\"é\"[1] é #1: é",
+            "\"c\" #1: sent IKE_AUTH request; Child SA #",
+            "#18446744073709551616: \"c\", type=ESP, inBytes=1",
+        ] {
+            let _ = parse("x", t);
+            let _ = looks_like(t);
+        }
     }
 
     #[test]
