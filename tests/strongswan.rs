@@ -12,6 +12,8 @@ use ipsec_doctor::model::{
     AddrSpec, AuthMethod, Device, DhGroup, EncapMode, Encr, IkeVersion, Integ, PeerMatch, Platform,
     PolicyKind,
 };
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -165,24 +167,38 @@ fn swanctl_net2net_psk_golden() {
 
 #[test]
 fn stroke_net2net_psk_golden() {
-    let dir = corpus("ikev2-stroke/net2net-psk/hosts/moon/etc");
+    // The peer is a test-harness placeholder (`right=PH_IP_SUN`): as written, a host name
+    // like any other, for the product knows no test network.
+    let raw = corpus("ikev2-stroke/net2net-psk/hosts/moon/etc");
+    let d = devices(&[&raw.join("ipsec.conf"), &raw.join("ipsec.secrets")]);
+    let pol = policy(&d[0], "net-net");
+    assert!(pol.peers.is_empty(), "{:?}", pol.peers);
+    assert_eq!(
+        pol.peer_names
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["PH_IP_SUN"]
+    );
+    // The harness fills in sun's address before charon reads the file: that copy's peer is
+    // sun's address, cited on the filled-in line.
+    let hosts = harnessed("ikev2-stroke/net2net-psk");
+    let dir = hosts.join("moon/etc");
     let d = devices(&[&dir.join("ipsec.conf"), &dir.join("ipsec.secrets")]);
     assert_eq!(d.len(), 1, "ipsec.conf and ipsec.secrets are one host");
     let moon = &d[0];
     let conf = dir.join("ipsec.conf");
     let pol = policy(moon, "net-net");
-    // keyexchange=ikev2 from %default; subnets; the peer is a test-harness placeholder,
-    // read as the harness fills it in (sun's address), its line shown as written.
+    // keyexchange=ikev2 from %default; subnets.
     assert_eq!(pol.ike_version, IkeVersion::V2);
     let sel = &pol.selectors[0].flow;
     assert_eq!((sel.src, sel.dst), (net("10.1.0.0/16"), net("10.2.0.0/16")));
     assert!(pol.peer_names.is_empty());
     assert_eq!(pol.peers[0].0.to_string(), "192.168.0.2");
-    assert!(
-        pol.peers[0].1.text.contains("PH_IP_SUN"),
-        "{}",
-        pol.peers[0].1.text
-    );
+    let peer = &pol.peers[0].1;
+    assert_eq!(peer.file.as_ref(), conf.display().to_string());
+    assert_eq!(peer.line, Some(line_of(&conf, "right=192.168.0.2") as u32));
+    assert!(peer.text.contains("right=192.168.0.2"), "{}", peer.text);
     // keylife=20m in %default.
     assert_eq!(pol.lifetime_secs.as_ref().map(|(s, _)| *s), Some(1200));
     // No ike=: strongSwan's default proposals, built in.
@@ -418,7 +434,8 @@ fn corpus_scenarios_get_the_verdict_their_description_implies() {
             corpus(&format!("{scenario}/description.txt")).exists(),
             "{scenario}: description copied"
         );
-        let (exit, r) = verdict(&[corpus(&format!("{scenario}/hosts"))]);
+        let hosts = harnessed(scenario);
+        let (exit, r) = verdict(&[hosts.to_path_buf()]);
         if r["verdict"] != *want || exit != i32::from(*want != "healthy" && *want != "inconclusive")
         {
             wrong.push(format!(
@@ -463,27 +480,110 @@ fn psk_mismatch_cites_both_secrets_never_their_values() {
     assert!(!text.contains("0sv+NkxY9LLZvwj4qCC2o/gGrWDF2d"));
 }
 
-/// A scenario's `hosts` folder copied to a temporary place with one file's text changed.
-fn variant(scenario: &str, host: &str, from: &str, to: &str) -> PathBuf {
+/// A scenario's `hosts` folder as strongSwan's test harness hands it to the daemons, in a
+/// temporary folder removed when this is dropped. strongSwan's harness (testing/) fills in
+/// `PH_IP_<HOST>` / `PH_IP6_<HOST>` with the host's address from its hosts file before
+/// charon reads anything: the product knows no test network, so the tests do the same.
+struct Harnessed(PathBuf);
+
+impl std::ops::Deref for Harnessed {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Harnessed {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The placeholders of strongSwan's testing network and their addresses, read from its hosts
+/// file (`_hosts/hosts`): `PH_IP_MOON` is the IPv4 address of `moon.strongswan.org`,
+/// `PH_IP6_MOON` the IPv6 address of `ip6-moon.strongswan.org`.
+fn testing_addresses() -> HashMap<String, String> {
+    let text = std::fs::read_to_string(corpus("_hosts/hosts")).unwrap();
+    let mut out = HashMap::new();
+    for line in text.lines() {
+        let mut fields = line.split('#').next().unwrap_or("").split_whitespace();
+        let Some(addr) = fields.next() else { continue };
+        let Ok(ip) = addr.parse::<IpAddr>() else {
+            continue;
+        };
+        for name in fields {
+            let Some(host) = name.strip_suffix(".strongswan.org") else {
+                continue;
+            };
+            let key = match (ip, host.strip_prefix("ip6-")) {
+                (IpAddr::V4(_), None) => format!("PH_IP_{}", host.to_uppercase()),
+                (IpAddr::V6(_), Some(h)) => format!("PH_IP6_{}", h.to_uppercase()),
+                _ => continue,
+            };
+            out.entry(key).or_insert_with(|| addr.to_string());
+        }
+    }
+    out
+}
+
+/// `text` with every harness placeholder replaced by its address; a placeholder the hosts
+/// file does not name fails the test rather than staying in the copy.
+fn fill_placeholders(text: &str, addrs: &HashMap<String, String>, file: &Path) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("PH_IP") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        let token = &tail[..end];
+        let addr = addrs
+            .get(token)
+            .unwrap_or_else(|| panic!("{}: {token} not in _hosts/hosts", file.display()));
+        out.push_str(addr);
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The harnessed copy of a scenario's `hosts` folder, each file's text (as filled in)
+/// passed through `edit` with its path under `hosts`.
+fn copy_hosts(scenario: &str, edit: impl Fn(&Path, String) -> String) -> Harnessed {
     let src = corpus(&format!("{scenario}/hosts"));
-    let dst = std::env::temp_dir().join(format!(
+    let dst = Harnessed(std::env::temp_dir().join(format!(
         "ipsec-doctor-sw-{}-{}",
         std::process::id(),
         VARIANTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    ));
+    )));
+    let addrs = testing_addresses();
     let mut all = Vec::new();
     common::files(&src, &mut all);
     for f in all {
         let rel = f.strip_prefix(&src).unwrap();
         let out = dst.join(rel);
         std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-        let mut text = std::fs::read_to_string(&f).unwrap();
-        if rel.starts_with(host) && text.contains(from) {
-            text = text.replace(from, to);
-        }
-        std::fs::write(&out, text).unwrap();
+        let text = fill_placeholders(&std::fs::read_to_string(&f).unwrap(), &addrs, &f);
+        std::fs::write(&out, edit(rel, text)).unwrap();
     }
     dst
+}
+
+/// A scenario's `hosts` folder as the harness runs it.
+fn harnessed(scenario: &str) -> Harnessed {
+    copy_hosts(scenario, |_, text| text)
+}
+
+/// The harnessed `hosts` folder with one host's text changed (`host` "" for every host).
+fn variant(scenario: &str, host: &str, from: &str, to: &str) -> Harnessed {
+    copy_hosts(scenario, |rel, text| {
+        if rel.starts_with(host) && text.contains(from) {
+            text.replace(from, to)
+        } else {
+            text
+        }
+    })
 }
 
 static VARIANTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -512,13 +612,13 @@ fn ikev2_narrowing_is_no_mismatch_but_disjoint_selectors_and_ikev1_are() {
         .unwrap();
         dir
     };
-    let (exit, r) = verdict(std::slice::from_ref(&dir));
+    let (exit, r) = verdict(&[dir.to_path_buf()]);
     assert_eq!(
         (exit, r["verdict"].as_str()),
         (1, Some("crypto-acl-asymmetric")),
         "{r:#}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     // IKEv1 has no narrowing: the same narrower children refuse sun's quick mode.
     let dir = variant(
         "ikev2/net2net-route-narrow",
@@ -526,13 +626,13 @@ fn ikev2_narrowing_is_no_mismatch_but_disjoint_selectors_and_ikev1_are() {
         "version = 2",
         "version = 1",
     );
-    let (exit, r) = verdict(std::slice::from_ref(&dir));
+    let (exit, r) = verdict(&[dir.to_path_buf()]);
     assert_eq!(
         (exit, r["verdict"].as_str()),
         (1, Some("crypto-acl-asymmetric")),
         "{r:#}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
 }
 
 #[test]
@@ -545,7 +645,7 @@ fn pfs_is_compared_per_esp_proposal() {
         "esp_proposals = aes192gcm16-ecp384,aes256gcm16-ecp521",
         "esp_proposals = aes192gcm16-ecp521,aes256gcm16-ecp521",
     );
-    let (exit, r) = verdict(std::slice::from_ref(&dir));
+    let (exit, r) = verdict(&[dir.to_path_buf()]);
     assert_eq!(
         (exit, r["verdict"].as_str()),
         (1, Some("pfs-mismatch")),
@@ -559,7 +659,7 @@ fn pfs_is_compared_per_esp_proposal() {
     };
     assert_eq!(outcome("carol").as_deref(), Some("pfs-mismatch"), "{r:#}");
     assert_eq!(outcome("dave").as_deref(), Some("healthy"), "{r:#}");
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     // No cipher in common at all: the transform, not PFS.
     let dir = variant(
         "ikev2-algs/alg-ecp-high",
@@ -567,15 +667,22 @@ fn pfs_is_compared_per_esp_proposal() {
         "esp_proposals = aes192gcm16-ecp384,aes256gcm16-ecp521",
         "esp_proposals = aes256-sha512-ecp384",
     );
-    let (_, r) = verdict(std::slice::from_ref(&dir));
+    let (_, r) = verdict(&[dir.to_path_buf()]);
     assert_eq!(r["verdict"], "transform-set-mismatch", "{r:#}");
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
 }
 
 #[test]
 fn harness_placeholders_pair_and_route_based_selectors_are_no_catch_all() {
-    // `left=PH_IP_MOON`: strongSwan's test harness address, read as the harness does.
-    let (_, r) = verdict(&[corpus("ikev1-stroke/net2net-psk/hosts")]);
+    // `left=PH_IP_MOON`: strongSwan's test harness address, filled in as the harness does
+    // before charon reads the files.
+    let addrs = testing_addresses();
+    assert_eq!(
+        (addrs["PH_IP_MOON1"].as_str(), addrs["PH_IP6_SUN"].as_str()),
+        ("10.1.0.1", "fec0::2")
+    );
+    let hosts = harnessed("ikev1-stroke/net2net-psk");
+    let (_, r) = verdict(&[hosts.to_path_buf()]);
     let dirs: Vec<String> = r["directions"]
         .as_array()
         .unwrap()
@@ -586,7 +693,8 @@ fn harness_placeholders_pair_and_route_based_selectors_are_no_catch_all() {
     assert_eq!(r["peers"][0]["addresses"][0], "192.168.0.1", "{r:#}");
     // 0.0.0.0/0 selectors bound to an XFRM interface or a VTI mark catch nothing else.
     for s in ["route-based/net2net-xfrmi", "route-based/net2net-vti"] {
-        let (_, r) = verdict(&[corpus(&format!("{s}/hosts"))]);
+        let hosts = harnessed(s);
+        let (_, r) = verdict(&[hosts.to_path_buf()]);
         assert!(
             !codes(&r, "warning").contains(&"crypto-acl-any".to_string()),
             "{s}: {r:#}"
@@ -779,12 +887,12 @@ fn strongx509_console_transcripts() {
 
 #[test]
 fn secrets_only_with_show_secrets_and_names_forced() {
-    let dir = corpus("ikev2-stroke/net2net-psk/hosts");
+    let dir = harnessed("ikev2-stroke/net2net-psk");
     let out = |extra: &[&str]| {
         let o = Command::new(env!("CARGO_BIN_EXE_ipsec-doctor"))
             .arg("diagnose")
             .args(extra)
-            .arg(&dir)
+            .arg(dir.as_os_str())
             .output()
             .unwrap();
         String::from_utf8_lossy(&o.stdout).into_owned()
