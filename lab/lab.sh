@@ -4,7 +4,9 @@
 # scenario. For each scenario it collects what a user would have from each gateway — configs,
 # charon log, outside-interface capture, `swanctl --list-sas` — under OUT/<scenario>/{left,right}/
 # (the lab's own notes, the initiate output and the user pings, go to OUT/<scenario>/).
-# It never reads the middle router's own state into the evidence.
+# It never reads the middle router's own state into the evidence. In the libreswan-* scenarios
+# the right gateway is libreswan's pluto instead (ipsec.conf, ipsec.secrets, pluto.log,
+# capture): IKE-level faults only, since this kernel has no ESP for pluto to install.
 #
 #   lab/lab.sh OUT [SCENARIO...]     (root; installs its Debian packages when missing)
 #
@@ -16,7 +18,8 @@ shift
 HERE=$(cd "$(dirname "$0")" && pwd)
 ALL=(healthy-v2 healthy-v1 invalid-ke-recovers ike-proposal-v2 ike-proposal-v1 psk-v2 psk-v1
      child-proposal ts-v2 udp500-blocked esp-blocked-one-way frag-dropped frag-dropped-ikev2-fragmentation
-     nat-healthy nat-udp4500-blocked pmtu-black-hole ts-v1 frag-dropped-v1)
+     nat-healthy nat-udp4500-blocked pmtu-black-hole ts-v1 frag-dropped-v1 pmtu-black-hole-ike
+     pmtu-ike-icmp-passes libreswan-ike-proposal libreswan-psk libreswan-ts)
 SCENARIOS=("${@:-${ALL[@]}}")
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -26,13 +29,30 @@ if ! need charon-systemd || ! need swanctl || ! need tcpdump || ! need nft || ! 
     libcharon-extra-plugins libstrongswan-extra-plugins tcpdump nftables iproute2 iputils-ping >/dev/null
 fi
 
+# libreswan's pluto for the libreswan-* scenarios (right gateway). Debian's libreswan package
+# conflicts with strongSwan's, so it is unpacked into a private directory (never installed),
+# with its libraries from Debian; pluto looks for /usr/libexec/ipsec/addconn, which is
+# overlaid in pluto's own mount namespace only.
+LSW=${IPSEC_DOCTOR_LIBRESWAN:-/var/tmp/ipsec-doctor-libreswan}
+need_pluto() {
+  [ -x "$LSW/root/usr/libexec/ipsec/pluto" ] && need certutil && return
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libldns3 libevent-core-2.1-7 \
+    libevent-pthreads-2.1-7 libnss3-tools libunbound8 libcurl3-nss libcap-ng0 >/dev/null
+  mkdir -p "$LSW"
+  (cd "$LSW" && rm -f libreswan_*.deb && apt-get download -qq libreswan 2>/dev/null && dpkg -x libreswan_*.deb root)
+}
+
 P="ipd$$"            # namespace prefix: only what this run made is touched
 PIDS=()
+RUNDIRS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   sleep 0.2
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
   PIDS=()
+  for d in "${RUNDIRS[@]:-}"; do [ -n "$d" ] && rm -rf "$d"; done
+  RUNDIRS=()
   for n in l m r la ra; do ip netns del "$P$n" 2>/dev/null || true; done
 }
 trap cleanup EXIT INT TERM
@@ -133,6 +153,47 @@ secrets {
 CONF
 }
 
+# libreswan's ipsec.conf/ipsec.secrets for the right gateway (responder): the same tunnel.
+pluto_conf() {
+  local dir=$1 me=$2 peer=$3 my_net=$4 peer_net=$5 id=$6 peer_id=$7 ike=$8 esp=$9 psk=${10}
+  cat > "$dir/ipsec.conf" <<CONF
+config setup
+	logfile=$dir/pluto.log
+	logtime=yes
+	logappend=no
+
+conn lab
+	ikev2=yes
+	authby=secret
+	left=$me
+	leftid=@$id
+	leftsubnet=$my_net
+	right=$peer
+	rightid=@$peer_id
+	rightsubnet=$peer_net
+	ike=$ike
+	esp=$esp
+	auto=add
+CONF
+  cat > "$dir/ipsec.secrets" <<CONF
+@$id @$peer_id : PSK "$psk"
+CONF
+}
+
+start_pluto() {  # ns dir
+  local ns=$1 dir=$2 run
+  run=$(mktemp -d); RUNDIRS+=("$run")
+  mkdir -p "$run/nss"
+  certutil -N -d "sql:$run/nss" --empty-password
+  ip netns exec "$ns" unshare -m sh -c 'mount -t overlay overlay -o "lowerdir=$1:/usr/libexec" /usr/libexec && shift && exec "$@"' \
+    sh "$LSW/root/usr/libexec" /usr/libexec/ipsec/pluto --nofork --config "$dir/ipsec.conf" \
+    --secretsfile "$dir/ipsec.secrets" --rundir "$run" --nssdir "$run/nss" --ipsecdir "$run" \
+    --logfile "$dir/pluto.log" --log-no-append --no-dnssec >"$run/stdout" 2>&1 &
+  PIDS+=($!)
+  # pluto loads the connection itself (addconn --autoall) once its socket is up.
+  for _ in $(seq 1 50); do grep -q "added IKEv2 connection" "$dir/pluto.log" 2>/dev/null && break; sleep 0.1; done
+}
+
 start_gw() {  # ns dir
   local ns=$1 dir=$2
   ip netns exec "$ns" env STRONGSWAN_CONF="$dir/strongswan.conf" charon-systemd >/dev/null 2>&1 &
@@ -162,7 +223,10 @@ run_scenario() {
     child-proposal) esp_r=aes128-sha1 ;;
     ts-v2) ts_r=192.0.2.32/27 ;;
     ts-v1) v=1; ts_r=192.0.2.32/27 ;;
-    frag-dropped|frag-dropped-ikev2-fragmentation|frag-dropped-v1)
+    libreswan-ike-proposal) ike_r=aes128-sha1-modp2048 ;;
+    libreswan-psk) psk_r=another-secret ;;
+    libreswan-ts) ts_r=192.0.2.32/27 ;;
+    frag-dropped|frag-dropped-ikev2-fragmentation|frag-dropped-v1|pmtu-black-hole-ike|pmtu-ike-icmp-passes)
       [ "$s" = frag-dropped-v1 ] && v=1
       ike_l=aes256-sha256-ecp256; ike_r=aes256-sha256-ecp256
       id_l="left.$(printf 'a%.0s' $(seq 1 60)).$(printf 'b%.0s' $(seq 1 60)).$(printf 'c%.0s' $(seq 1 60)).$(printf 'd%.0s' $(seq 1 60)).$(printf 'e%.0s' $(seq 1 60)).$(printf 'f%.0s' $(seq 1 60)).$(printf 'g%.0s' $(seq 1 60)).$(printf 'h%.0s' $(seq 1 60)).example"
@@ -171,11 +235,21 @@ run_scenario() {
       ;;
   esac
   net_up
-  charon_conf "$dir/left" "$frag"; charon_conf "$dir/right" "$frag"
+  charon_conf "$dir/left" "$frag"
+  case "$s" in libreswan-*) ;; *) charon_conf "$dir/right" "$frag" ;; esac
   swanctl_conf "$dir/left" 198.51.100.1 203.0.113.1 192.0.2.0/26 192.0.2.64/26 "$id_l" "$id_r" $v "$ike_l" "$esp_l" "$psk_l" "$frag"
   local right_peer=198.51.100.1
   case "$s" in nat-*) right_peer=%any ;; esac
-  swanctl_conf "$dir/right" 203.0.113.1 "$right_peer" 192.0.2.64/26 "$ts_r" "$id_r" "$id_l" $v "$ike_r" "$esp_r" "$psk_r" "$frag"
+  case "$s" in
+    libreswan-*)
+      # libreswan spells the same proposals its own way (sha2_256, modp2048).
+      pluto_conf "$dir/right" 203.0.113.1 198.51.100.1 192.0.2.64/26 "$ts_r" "$id_r" "$id_l" \
+        "$(echo "$ike_r" | sed 's/sha256/sha2_256/')" "$(echo "$esp_r" | sed 's/sha256/sha2_256/')" "$psk_r"
+      ;;
+    *)
+      swanctl_conf "$dir/right" 203.0.113.1 "$right_peer" 192.0.2.64/26 "$ts_r" "$id_r" "$id_l" $v "$ike_r" "$esp_r" "$psk_r" "$frag"
+      ;;
+  esac
   # Faults on the path (the ISP router), before the kernel reassembles fragments (-450).
   case "$s" in
     udp500-blocked)
@@ -199,11 +273,12 @@ table inet lab {
 }
 NFT
       ;;
-    pmtu-black-hole)
+    pmtu-black-hole|pmtu-black-hole-ike|pmtu-ike-icmp-passes)
       # A smaller MTU towards the right gateway, and the ISP router's own ICMP
       # "fragmentation needed" is dropped: packets with DF too large for the link vanish.
+      # (pmtu-ike-icmp-passes: the same link with ICMP working, so PMTUD can adapt.)
       ip -n "$P"m link set "${P}mr" mtu 1000
-      ip netns exec "$P"m nft -f - <<NFT
+      [ "$s" = pmtu-ike-icmp-passes ] || ip netns exec "$P"m nft -f - <<NFT
 table ip lab {
   chain c5 {
     type filter hook output priority 0;
@@ -252,7 +327,10 @@ NFT
   capture "$P"r "${P}ro" "$dir/right/outside.pcap"
   sleep 0.5
   start_gw "$P"l "$dir/left"
-  start_gw "$P"r "$dir/right"
+  case "$s" in
+    libreswan-*) start_pluto "$P"r "$dir/right" ;;
+    *) start_gw "$P"r "$dir/right" ;;
+  esac
   timeout 20 ip netns exec "$P"l swanctl --initiate --child net --timeout 12 --uri "unix://$dir/left/charon.vici" >"$dir/initiate.txt" 2>&1 || true
   # User traffic across the tunnel (only between our namespaces).
   ip netns exec "$P"la ping -c 3 -i 0.2 -W 1 192.0.2.74 >"$dir/ping.txt" 2>&1 || true
@@ -263,6 +341,7 @@ NFT
   sleep 1
   for side in left right; do
     local ns="$P"l; [ $side = right ] && ns="$P"r
+    [ -f "$dir/$side/swanctl.conf" ] || continue
     ip netns exec "$ns" swanctl --list-sas --uri "unix://$dir/$side/charon.vici" >"$dir/$side/list-sas.txt" 2>&1 || true
   done
   cleanup
@@ -271,6 +350,7 @@ NFT
 }
 
 mkdir -p "$OUT"
+case " ${SCENARIOS[*]} " in *" libreswan-"*) need_pluto ;; esac
 for s in "${SCENARIOS[@]}"; do
   run_scenario "$s"
 done

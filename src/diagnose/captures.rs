@@ -20,7 +20,109 @@ struct Msg<'a> {
 /// The IKE SAs of one capture, by initiator SPI, in frame order.
 type Sas<'a> = BTreeMap<&'a str, Vec<Msg<'a>>>;
 
-const FRAG_ADVICE: &str = "IKE messages this large need the path to carry IP fragments, or IKE to fragment them itself: enable IKE fragmentation on both peers (IOS: `crypto isakmp fragmentation`, IKEv2 `crypto ikev2 fragmentation mtu 1200`; ASA: `crypto ikev1 fragmentation`, `crypto ikev2 fragmentation mtu 1200`; strongSwan/libreswan: `fragmentation=yes` / `fragmentation=force`), send smaller certificates, and ask the provider to pass IP fragments and ICMP type 3 code 4";
+pub(super) const FRAG_ADVICE: &str = "IKE messages this large need the path to carry IP fragments, or IKE to fragment them itself: enable IKE fragmentation on both peers (IOS: `crypto isakmp fragmentation`, IKEv2 `crypto ikev2 fragmentation mtu 1200`; ASA: `crypto ikev1 fragmentation`, `crypto ikev2 fragmentation mtu 1200`; strongSwan/libreswan: `fragmentation=yes` / `fragmentation=force`), send smaller certificates, and ask the provider to pass IP fragments and ICMP type 3 code 4";
+
+/// One IKE message as the size reading sees it: its IKE length, the UDP port it was sent to,
+/// and whether it left whole with "don't fragment" (None where the evidence does not say, as
+/// in a daemon's log).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Sized {
+    pub bytes: u32,
+    pub port: u16,
+    pub df: Option<bool>,
+}
+
+/// Up to this an IKE message fits the 576-byte datagram every IPv4 path carries: its size
+/// cannot be why it is lost.
+const FITS_ANY_PATH: u32 = 548;
+
+/// Why IKE messages are lost on the path, as their sizes and ports tell against the same
+/// sender's messages that got through: the code, whether the evidence decides it, the words.
+pub(super) struct Reading {
+    pub code: Cause,
+    pub certain: bool,
+    pub text: String,
+}
+
+/// Lost whole messages (not in IP fragments) that are all larger than everything the same
+/// sender got through, and larger than any path must carry: a path-MTU black hole. Certain
+/// when smaller messages crossed on the same port (so the port is open); otherwise ranked
+/// above a filtered port, which the evidence cannot rule out. None when size does not explain
+/// the loss.
+pub(super) fn size_reading(lost: &[Sized], passed: &[Sized]) -> Option<Reading> {
+    let lost_min = lost.iter().map(|m| m.bytes).min()?;
+    let lost_max = lost.iter().map(|m| m.bytes).max()?;
+    let passed_max = passed.iter().map(|m| m.bytes).max()?;
+    if lost_min <= passed_max || lost_min <= FITS_ANY_PATH {
+        return None;
+    }
+    let port = lost[0].port;
+    let one_port = lost.iter().all(|m| m.port == port);
+    let same_port = passed
+        .iter()
+        .filter(|m| one_port && m.port == port)
+        .map(|m| m.bytes)
+        .max();
+    let size = if lost_min == lost_max {
+        format!("{lost_min} bytes")
+    } else {
+        format!("{lost_min}-{lost_max} bytes")
+    };
+    let df = if lost.iter().all(|m| m.df == Some(true)) {
+        ", sent whole with DF (don't fragment) set"
+    } else {
+        ""
+    };
+    let why = "a link on the path has a smaller MTU, the router before it drops what does not fit, and the ICMP fragmentation-needed that would make the sender fragment (or IKE-fragment) never comes back (ICMP filtered: Path MTU Discovery cannot work)";
+    Some(match same_port {
+        Some(small) => Reading {
+            code: Cause::IkeFragmentsDropped,
+            certain: true,
+            text: format!(
+                "Only the large messages vanish: the lost ones are {size}{df}, while messages of up to {small} bytes crossed on the same UDP {port}, so the port is open. A path-MTU black hole: {why}."
+            ),
+        },
+        None => Reading {
+            code: Cause::IkeFragmentsDropped,
+            certain: false,
+            text: format!(
+                "The lost message(s) are {size}{df}, larger than anything that crossed (at most {passed_max} bytes). Readings, most likely first: (1) a path-MTU black hole: {why}; (2) UDP {port} is filtered on the path{}: nothing has crossed on UDP {port} yet, so this evidence cannot rule it out. A DF ping of that size towards the peer (`ping -M do -s {}`) failing while small ones pass tells (1); a small message on UDP {port} lost too tells (2).",
+                if port == 4500 { " (natt-blocked)" } else { "" },
+                // ICMP echo data as large as the IKE message and its non-ESP marker.
+                lost_min + if port == 4500 { 4 } else { 0 }
+            ),
+        },
+    })
+}
+
+/// When size cannot explain a loss: the words that say so, for a port-filter reading.
+pub(super) fn size_excluded(lost: &[Sized], passed: &[Sized]) -> String {
+    let (Some(lost_max), Some(passed_max)) = (
+        lost.iter().map(|m| m.bytes).max(),
+        passed.iter().map(|m| m.bytes).max(),
+    ) else {
+        return String::new();
+    };
+    if lost_max <= passed_max {
+        format!(
+            " The lost message(s) ({lost_max} bytes) are no larger than ones that crossed ({passed_max} bytes): their size does not explain the loss."
+        )
+    } else if lost_max <= FITS_ANY_PATH {
+        format!(
+            " The lost message(s) ({lost_max} bytes) fit any path's MTU: their size does not explain the loss."
+        )
+    } else {
+        String::new()
+    }
+}
+
+fn sized(m: &Msg<'_>) -> Sized {
+    Sized {
+        bytes: m.w.length,
+        port: m.w.dst.port(),
+        df: Some(m.w.df),
+    }
+}
 
 fn capture_of(e: &Event) -> &str {
     e.device.as_deref().unwrap_or("capture")
@@ -170,6 +272,22 @@ fn sa_findings(cap: &str, msgs: &[Msg<'_>], icmp: &[(&WireIcmp, &Loc)], out: &mu
         .iter()
         .any(|(i, _)| i.kind == "frag-needed" || i.kind == "packet-too-big");
     let exchange = &open[0].w.exchange;
+    // What the same initiator got through: its requests that were answered.
+    let lost: Vec<Sized> = open.iter().map(|m| sized(m)).collect();
+    let passed: Vec<Sized> = msgs
+        .iter()
+        .filter(|m| m.w.src.ip() == init && !open.iter().any(|o| o.at == m.at))
+        .map(sized)
+        .collect();
+    let by_size = (!fragmented)
+        .then(|| size_reading(&lost, &passed))
+        .flatten();
+    let answered: Vec<&Loc> = msgs
+        .iter()
+        .filter(|m| m.w.src.ip() == init && !open.iter().any(|o| o.at == m.at))
+        .map(|m| m.at)
+        .take(2)
+        .collect();
     let mut f = if let Some((i, at)) = icmp_about.first() {
         let code = if i.kind == "admin-prohibited" {
             Cause::IkeBlocked
@@ -204,13 +322,27 @@ fn sa_findings(cap: &str, msgs: &[Msg<'_>], icmp: &[(&WireIcmp, &Loc)], out: &mu
                 }
             ),
         )
+    } else if let Some(r) = &by_size {
+        let f = Finding::new(
+            r.code,
+            cap,
+            format!(
+                "{init} sends its {exchange} to {} {} times and never gets an answer, while its smaller messages were answered. {}",
+                open[0].w.dst,
+                open.len(),
+                r.text
+            ),
+        );
+        let f = f.evidence(answered.iter().copied());
+        if r.certain { f.certain() } else { f }
     } else if on_4500 {
         Finding::new(
             Cause::NattBlocked,
             cap,
             format!(
-                "{init} moved to UDP 4500 for its {exchange} (NAT traversal) and {} never answers there, though it answered on UDP 500: UDP 4500 is filtered.",
-                resp_addr
+                "{init} moved to UDP 4500 for its {exchange} (NAT traversal) and {} never answers there, though it answered on UDP 500: UDP 4500 is filtered.{}",
+                resp_addr,
+                size_excluded(&lost, &passed)
             ),
         )
     } else if first.w.version == 1 && open.iter().all(|m| m.w.encrypted && m.w.exchange == "main") {
@@ -242,7 +374,7 @@ fn sa_findings(cap: &str, msgs: &[Msg<'_>], icmp: &[(&WireIcmp, &Loc)], out: &mu
             peer: resp_addr.ip(),
         }],
     );
-    if fragmented {
+    if fragmented || by_size.is_some() {
         f = f.fix(
             cap,
             vec![Remedy::Text {
@@ -630,12 +762,30 @@ fn correlate(
                     continue;
                 }
                 let fragmented = lost.iter().any(|m| m.w.ip_fragments > 0);
+                // What the same sender got across: its messages the other capture holds.
+                let sender = lost[0].w.src.ip();
+                let lost_sized: Vec<Sized> = lost.iter().map(|m| sized(m)).collect();
+                let passed: Vec<Sized> = msgs
+                    .iter()
+                    .filter(|m| m.w.src.ip() == sender && found(m))
+                    .map(sized)
+                    .collect();
+                let by_size = (!fragmented)
+                    .then(|| size_reading(&lost_sized, &passed))
+                    .flatten();
                 let code = if fragmented {
                     Cause::IkeFragmentsDropped
+                } else if let Some(r) = &by_size {
+                    r.code
                 } else if lost.iter().all(|m| m.w.dst.port() == 4500) {
                     Cause::NattBlocked
                 } else {
                     Cause::IkeBlocked
+                };
+                let reading = match &by_size {
+                    Some(r) => format!(" {}", r.text),
+                    None if !fragmented => size_excluded(&lost_sized, &passed),
+                    None => String::new(),
                 };
                 let frames: Vec<String> = lost
                     .iter()
@@ -693,7 +843,7 @@ fn correlate(
                     code,
                     a,
                     format!(
-                        "{} IKE message(s) left {}{} (in {a}'s capture, frames {}: {} {} bytes{}) and never reached {b}'s capture, which shows the same exchange's other messages{}.{arrived}",
+                        "{} IKE message(s) left {}{} (in {a}'s capture, frames {}: {} {} bytes{}) and never reached {b}'s capture, which shows the same exchange's other messages{}.{arrived}{reading}",
                         lost.len(),
                         first.w.src.ip(),
                         first
@@ -703,15 +853,29 @@ fn correlate(
                         frames.join(", "),
                         first.w.exchange,
                         first.w.length,
-                        if fragmented { ", sent in IP fragments" } else { "" },
-                        if nat { "; NAT rewrites the addresses between the two captures" } else { "" },
+                        if fragmented {
+                            ", sent in IP fragments".to_string()
+                        } else if first.w.df {
+                            format!(", {}-byte datagrams with DF", first.w.datagram)
+                        } else {
+                            format!(", {}-byte datagrams", first.w.datagram)
+                        },
+                        if nat {
+                            "; NAT rewrites the addresses between the two captures"
+                        } else {
+                            ""
+                        },
                     ),
-                )
-                .certain()
-                .evidence(lost.iter().map(|m| m.at).take(6))
-                .evidence(partial.iter().map(|(_, l)| *l).take(6))
-                .evidence(there.iter().map(|t| t.at).take(2));
-                if fragmented {
+                );
+                // The loss is proven; its cause only when the sizes decide it.
+                if by_size.as_ref().is_none_or(|r| r.certain) {
+                    f = f.certain();
+                }
+                f = f
+                    .evidence(lost.iter().map(|m| m.at).take(6))
+                    .evidence(partial.iter().map(|(_, l)| *l).take(6))
+                    .evidence(there.iter().map(|t| t.at).take(2));
+                if fragmented || by_size.is_some() {
                     f = f.fix(
                         a,
                         vec![Remedy::Text {

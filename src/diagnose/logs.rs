@@ -237,6 +237,37 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
             }
             push(f);
         }
+        // INVALID_MAJOR_VERSION: one side does not accept the IKE version the other starts.
+        let version = s.locs(
+            |k| matches!(k, EventKind::Notify { name, .. } if name == "INVALID_MAJOR_VERSION"),
+        );
+        if !version.is_empty() && !ike_up {
+            let theirs_refusal = s.any(|k| matches!(k, EventKind::Notify { name, direction: Direction::Received, .. } if name == "INVALID_MAJOR_VERSION"));
+            let summary = if theirs_refusal {
+                format!(
+                    "{other} answered {d}'s IKE request with INVALID_MAJOR_VERSION: it does not accept the IKE version (IKEv1 or IKEv2) {d} starts for this tunnel."
+                )
+            } else {
+                format!(
+                    "{d} answered {other}'s IKE request with INVALID_MAJOR_VERSION: it does not accept the IKE version (IKEv1 or IKEv2) {other} starts for this tunnel."
+                )
+            };
+            push(
+                Finding::new(Cause::IkeVersionMismatch, d, summary)
+                    .certain()
+                    .evidence(version.iter().copied())
+                    .check(
+                        d,
+                        "see which IKE version each side runs for this tunnel",
+                        vec![Probe::ShowIkePolicies, Probe::DebugIke],
+                    )
+                    .check(
+                        &other,
+                        "see which IKE version each side runs for this tunnel",
+                        vec![Probe::ShowIkePolicies, Probe::DebugIke],
+                    ),
+            );
+        }
         // An SA that came up heard its peer, even when the lines of its messages are not here
         // (syslog only): later retransmissions are a peer gone silent, not IKE never answered.
         // A refusal is an answer too: the peer heard us.
@@ -275,7 +306,18 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
         let auth_refused = s.locs(
             |k| matches!(k, EventKind::Notify { name, .. } if name == "AUTHENTICATION_FAILED"),
         );
-        if !no_key && !auth_refused.is_empty() && !ike_up {
+        // An IKE SA that came up after the last refusal supersedes it; one that came up
+        // before does not (another connection to the same peer, or a later attempt).
+        let up_after_refusal = s
+            .events
+            .iter()
+            .rposition(|e| matches!(&e.kind, EventKind::Notify { name, .. } if name == "AUTHENTICATION_FAILED"))
+            .is_some_and(|i| {
+                s.events[i..]
+                    .iter()
+                    .any(|e| matches!(e.kind, EventKind::PhaseComplete { .. }))
+            });
+        if !no_key && !auth_refused.is_empty() && !up_after_refusal {
             let ours = s.any(|k| matches!(k, EventKind::Notify { name, direction: Direction::Sent, .. } if name == "AUTHENTICATION_FAILED"));
             let summary = if ours {
                 format!(
@@ -553,6 +595,67 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 }
             }
         }
+        // A child SA / quick mode request given up unanswered while the IKE SA is up: the
+        // responder refused it without a notify this device took (IKEv1 answers a refused quick
+        // mode with an informational, or not at all). It has the causes of a refusal.
+        let p2_gave_up = s
+            .events
+            .iter()
+            .rposition(|e| matches!(e.kind, EventKind::GaveUp { phase: Some(2) }))
+            .filter(|i| {
+                !s.events[*i..]
+                    .iter()
+                    .any(|e| matches!(e.kind, EventKind::PhaseComplete { phase: 2 }))
+            });
+        if let Some(i) = p2_gave_up
+            && ike_up
+            && qm_refused.is_empty()
+            && refused_p2.is_empty()
+            && ts_refused.is_empty()
+            && !other_reason
+        {
+            let at = [&s.events[i].at];
+            let decided = known.iter().find(|f| {
+                matches!(
+                    f.code,
+                    Cause::TransformSetMismatch | Cause::CryptoAclAsymmetric | Cause::PfsMismatch
+                ) && f.parties == parties
+            });
+            match decided {
+                Some(k) => push(
+                    Finding::new(
+                        k.code,
+                        d,
+                        format!("{other} never answered {d}'s phase 2 request although the IKE SA is up."),
+                    )
+                    .step(Step::Phase2)
+                    .evidence(at),
+                ),
+                None => {
+                    push(
+                        Finding::new(
+                            Cause::TransformSetMismatch,
+                            d,
+                            format!("The IKE SA with {other} is up but {other} never accepted {d}'s phase 2 request ({d} gave up waiting): {other} refused it, most often because no transform set (ESP proposal, mode, compression or PFS group) matches; non-mirrored crypto ACLs / traffic selectors are refused the same way ({other}'s log says which)."),
+                        )
+                        .step(Step::Phase2)
+                        .evidence(at)
+                        .check(d, "compare transform sets, PFS and crypto ACLs", vec![Probe::ShowTransformSets, Probe::ShowPolicies])
+                        .check(&other, "the responder logs what it refused", vec![Probe::DebugIke, Probe::ShowTransformSets, Probe::ShowPolicies]),
+                    );
+                    push(
+                        Finding::new(
+                            Cause::CryptoAclAsymmetric,
+                            d,
+                            "The same unanswered phase 2 request is also what non-mirrored crypto ACLs / traffic selectors produce; if the transform sets agree, compare them.".to_string(),
+                        )
+                        .severity(Severity::Warning)
+                        .step(Step::Phase2)
+                        .evidence(at),
+                    );
+                }
+            }
+        }
         let retransmits = s.locs(|k| {
             matches!(
                 k,
@@ -618,6 +721,13 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                         }],
                     ),
             );
+        }
+        if !retransmits.is_empty()
+            && got_reply
+            && !ike_up
+            && let Some(f) = lost_after_reply(s, &theirs, d, &other)
+        {
+            push(f);
         }
         for e in &s.events {
             let EventKind::SaState { state, stem, role } = &e.kind else {
@@ -761,6 +871,151 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
         }
     }
     settle_quick_mode_refusals(out)
+}
+
+/// The peer answered, then a later phase-1 message (IKE_AUTH, main mode 5) is retransmitted
+/// and never answered. The sizes both logs give tell which path reading fits: only messages
+/// larger than all that crossed lost is a path-MTU black hole (or lost fragments); a message
+/// the peer's log never receives on a port nothing crossed on is that port filtered. When the
+/// peer's log shows the message arriving, it is not the path, and other lines say why.
+fn lost_after_reply(
+    s: &Stream<'_>,
+    theirs: &[&Stream<'_>],
+    d: &str,
+    other: &str,
+) -> Option<Finding> {
+    use super::captures::{Sized, size_excluded, size_reading};
+    let first = s.events.iter().position(|e| {
+        matches!(
+            e.kind,
+            EventKind::Retransmit { phase: Some(1), .. } | EventKind::GaveUp { phase: Some(1) }
+        )
+    })?;
+    let (before, after) = s.events.split_at(first);
+    let received = |e: &&Event| {
+        matches!(
+            e.kind,
+            EventKind::IkeMessage {
+                direction: Direction::Received,
+                ..
+            }
+        )
+    };
+    if after.iter().any(received) {
+        return None;
+    }
+    let size = |e: &&Event, dir: Direction| match e.kind {
+        EventKind::IkeSize {
+            direction,
+            bytes,
+            port,
+        } if direction == dir => Some(Sized {
+            bytes,
+            port: port.unwrap_or(500),
+            df: None,
+        }),
+        _ => None,
+    };
+    let lost: Vec<Sized> = after
+        .iter()
+        .filter_map(|e| size(e, Direction::Sent))
+        .collect();
+    let lost_at: Vec<&crate::model::Loc> = after
+        .iter()
+        .filter(|e| size(e, Direction::Sent).is_some())
+        .map(|e| &e.at)
+        .take(3)
+        .collect();
+    let exchange = after.iter().find_map(|e| match &e.kind {
+        EventKind::IkeMessage {
+            direction: Direction::Sent,
+            state: Some(x),
+            ..
+        } => Some(x.clone()),
+        _ => None,
+    });
+    let first_lost = *lost.first()?;
+    // What crossed: what the peer's log received; without it, what was sent before an answer.
+    let theirs_rx: Vec<(&Event, Sized)> = theirs
+        .iter()
+        .flat_map(|t| t.events.iter())
+        .filter_map(|e| size(e, Direction::Received).map(|x| (*e, x)))
+        .collect();
+    let (passed, passed_at): (Vec<Sized>, Vec<&crate::model::Loc>) = if theirs.is_empty() {
+        let last_rx = before.iter().rposition(received)?;
+        before[..last_rx]
+            .iter()
+            .filter_map(|e| size(e, Direction::Sent).map(|x| (x, &e.at)))
+            .unzip()
+    } else {
+        // The message arrived: the peer's silence is not the path's doing.
+        if theirs_rx
+            .iter()
+            .any(|(_, x)| lost.iter().any(|l| l.bytes == x.bytes))
+        {
+            return None;
+        }
+        theirs_rx.iter().map(|(e, x)| (*x, &e.at)).unzip()
+    };
+    let what = format!(
+        "{d} retransmits its {} ({} bytes, to UDP {}) {} times and never gets an answer, while {}",
+        exchange.as_deref().unwrap_or("next IKE message"),
+        first_lost.bytes,
+        first_lost.port,
+        lost.len(),
+        if theirs.is_empty() {
+            format!("{other} answered its earlier messages.")
+        } else {
+            format!(
+                "{other}'s log records receiving {d}'s earlier messages and never this one: it is lost on the path."
+            )
+        }
+    );
+    let (code, certain, text) = match size_reading(&lost, &passed) {
+        Some(r) => (r.code, r.certain, format!("{what} {}", r.text)),
+        None if theirs.is_empty() => return None,
+        None => {
+            let on_4500 =
+                lost.iter().all(|x| x.port == 4500) && !passed.iter().any(|x| x.port == 4500);
+            let (code, why) = if on_4500 {
+                (
+                    Cause::NattBlocked,
+                    "Nothing has crossed on UDP 4500, where NAT traversal moved IKE, though UDP 500 works: UDP 4500 is filtered on the path.",
+                )
+            } else {
+                (
+                    Cause::IkeBlocked,
+                    "Earlier messages crossed on the same port: something on the path drops this one (a filter on its contents or size).",
+                )
+            };
+            (
+                code,
+                false,
+                format!("{what} {why}{}", size_excluded(&lost, &passed)),
+            )
+        }
+    };
+    let peer = s.peer.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let mut f = Finding::new(code, d, text)
+        .evidence(lost_at)
+        .evidence(passed_at.into_iter().take(2))
+        .check(
+            d,
+            "capture on both ends to see where the message dies",
+            vec![Probe::Capture { local: None, peer }],
+        );
+    if code == Cause::IkeFragmentsDropped {
+        f = f.fix(
+            d,
+            vec![Remedy::Text {
+                text: super::captures::FRAG_ADVICE.into(),
+            }],
+        );
+    }
+    if certain {
+        f = f.certain();
+    }
+    Some(f)
 }
 
 /// A quick-mode refusal read alone is ranked as a transform mismatch first (likely); when

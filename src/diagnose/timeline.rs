@@ -111,6 +111,7 @@ fn what(e: &Event) -> Option<String> {
         EventKind::StateChange { .. }
         | EventKind::SaState { .. }
         | EventKind::Counters { .. }
+        | EventKind::IkeSize { .. }
         | EventKind::WireEsp(_) => {
             return None;
         }

@@ -37,6 +37,15 @@ pub enum EventKind {
         phase: Option<u8>,
         port: Option<u16>,
     },
+    /// The size of an IKE datagram the device logged sending or receiving (strongSwan's
+    /// `sending packet: ... (1280 bytes)`), told apart from `IkeMessage` so that logs that
+    /// give no size need not say so. `port` is the destination port of a sent one, the
+    /// source port of a received one.
+    IkeSize {
+        direction: Direction,
+        bytes: u32,
+        port: Option<u16>,
+    },
     Retransmit {
         phase: Option<u8>,
         attempt: Option<u32>,

@@ -26,6 +26,12 @@ pub struct WireIke {
     pub groups: Vec<u16>,
     /// The IP datagram came in fragments (reassembled here).
     pub ip_fragments: u32,
+    /// The IP datagram's length on the wire (all its fragments' payloads with one header
+    /// when it came in pieces): what a link's MTU limits.
+    pub datagram: u32,
+    /// Sent whole with "don't fragment" (IPv4 DF; always for IPv6): a router whose next
+    /// link is smaller must drop it and say so by ICMP.
+    pub df: bool,
     /// IKE-level fragment (IKEv2 SKF or IKEv1 Cisco fragmentation): (number, total).
     pub ike_fragment: Option<(u16, u16)>,
     /// IKEv2 NAT detection checked against the packet as captured: (source hash matches,

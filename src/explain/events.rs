@@ -164,6 +164,7 @@ pub(super) fn explain(term: &str, kind: &EventKind) -> Option<Explanation> {
             &[],
         ),
         EventKind::IkeMessage { .. }
+        | EventKind::IkeSize { .. }
         | EventKind::WireIke(_)
         | EventKind::WireFragments(_)
         | EventKind::WireIcmp(_)

@@ -32,6 +32,10 @@ pub struct Ip<'a> {
     /// The SPI and sequence number of an AH header (which the slicer reads as an IP
     /// extension, not a payload).
     pub ah_spi: Option<(u32, u32)>,
+    /// Routers may not fragment it: IPv4 "don't fragment", always for IPv6.
+    pub df: bool,
+    /// The whole datagram's length as its header gives it (what a link's MTU limits).
+    pub len: u32,
 }
 
 fn slice(linktype: Linktype, data: &[u8]) -> Option<LaxSlicedPacket<'_>> {
@@ -81,6 +85,8 @@ pub fn ip_of(linktype: Linktype, data: &[u8]) -> Option<Ip<'_>> {
                 payload: pl.payload,
                 truncated: pl.incomplete,
                 ah_spi: v4.extensions().auth.map(|a| (a.spi(), a.sequence_number())),
+                df: h.dont_fragment(),
+                len: u32::from(h.total_len()),
             })
         }
         LaxNetSlice::Ipv6(v6) => {
@@ -112,6 +118,8 @@ pub fn ip_of(linktype: Linktype, data: &[u8]) -> Option<Ip<'_>> {
                 payload: pl.payload,
                 truncated: pl.incomplete,
                 ah_spi,
+                df: true,
+                len: 40 + u32::from(h.payload_length()),
             })
         }
         _ => None,

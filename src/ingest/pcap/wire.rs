@@ -28,6 +28,15 @@ struct Seen {
     ah: bool,
 }
 
+/// The IP datagram an upper-layer payload came in: its length on the wire, whether it was
+/// sent with "don't fragment", and how many fragments it was reassembled from (0: whole).
+#[derive(Clone, Copy)]
+struct Whole {
+    len: u32,
+    df: bool,
+    pieces: u32,
+}
+
 /// Packet sizes kept per flow: a path that drops only the large ones (an MTU black hole)
 /// shows as sizes one end sent and the other never saw.
 const MAX_LENS: usize = 16;
@@ -188,11 +197,23 @@ impl Analyzer {
                 .add(key, f.no, f.time, fr.offset, fr.more, ip.payload)
             {
                 let n = set.pieces.len() as u32;
-                self.datagram(f, ip.src, ip.dst, ip.proto, &bytes, n);
+                // One header (IPv4 20 bytes, IPv6 40) and the reassembled payload.
+                let header = if ip.src.is_ipv4() { 20 } else { 40 };
+                let whole = Whole {
+                    len: header + bytes.len() as u32,
+                    df: false,
+                    pieces: n,
+                };
+                self.datagram(f, ip.src, ip.dst, ip.proto, &bytes, whole);
             }
             return;
         }
-        self.datagram(f, ip.src, ip.dst, ip.proto, ip.payload, 0);
+        let whole = Whole {
+            len: ip.len,
+            df: ip.df,
+            pieces: 0,
+        };
+        self.datagram(f, ip.src, ip.dst, ip.proto, ip.payload, whole);
     }
 
     fn datagram(
@@ -202,7 +223,7 @@ impl Analyzer {
         dst: IpAddr,
         proto: u8,
         payload: &[u8],
-        frags: u32,
+        whole: Whole,
     ) {
         match proto {
             PROTO_UDP => {
@@ -211,13 +232,13 @@ impl Analyzer {
                 };
                 let (s, d) = (SocketAddr::new(src, sp), SocketAddr::new(dst, dp));
                 if sp == 500 || dp == 500 {
-                    self.ike(f, s, d, body, frags);
+                    self.ike(f, s, d, body, whole);
                 } else if sp == 4500 || dp == 4500 {
                     match body {
                         // NAT keepalive.
                         [0xff] => {}
                         // The non-ESP marker: IKE follows.
-                        [0, 0, 0, 0, rest @ ..] => self.ike(f, s, d, rest, frags),
+                        [0, 0, 0, 0, rest @ ..] => self.ike(f, s, d, rest, whole),
                         _ => {
                             if let Some((spi, seq)) = net::esp_header(body) {
                                 let len = body.len() as u32;
@@ -298,7 +319,8 @@ impl Analyzer {
         }
     }
 
-    fn ike(&mut self, f: &Frame<'_>, src: SocketAddr, dst: SocketAddr, body: &[u8], frags: u32) {
+    fn ike(&mut self, f: &Frame<'_>, src: SocketAddr, dst: SocketAddr, body: &[u8], whole: Whole) {
+        let frags = whole.pieces;
         let Ok(m) = ike::decode(body) else {
             self.undecodable += 1;
             return;
@@ -350,6 +372,8 @@ impl Analyzer {
             notifies,
             groups,
             ip_fragments: frags,
+            datagram: whole.len,
+            df: whole.df && frags == 0,
             ike_fragment,
             natd,
             digest: h.finish(),
@@ -369,8 +393,10 @@ impl Analyzer {
             w.length,
             if frags > 0 {
                 format!(", in {frags} IP fragments")
+            } else if w.df {
+                format!(", {}-byte datagram with DF", w.datagram)
             } else {
-                String::new()
+                format!(", {}-byte datagram", w.datagram)
             },
             if w.notifies.is_empty() {
                 String::new()

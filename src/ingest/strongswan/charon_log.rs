@@ -153,6 +153,12 @@ fn addr_port(w: &str) -> (Option<IpAddr>, Option<u16>) {
     }
 }
 
+/// The datagram size charon logs at the end of a packet line: `... (1280 bytes)`.
+fn logged_bytes(msg: &str) -> Option<u32> {
+    let (_, r) = msg.trim_end().strip_suffix(" bytes)")?.rsplit_once('(')?;
+    r.parse().ok()
+}
+
 /// The address after `word` (`to 192.168.0.2[500]`).
 fn after(msg: &str, word: &str) -> (Option<IpAddr>, Option<u16>) {
     let mut it = msg.split_whitespace();
@@ -401,6 +407,7 @@ impl Reader {
         // received one is named by the `parsed` line that follows.
         if let Some(rest) = msg.strip_prefix("sending packet: ") {
             let (peer, port) = after(rest, "to");
+            let at_size = at.clone();
             if let (Some(l), _) = after(rest, "from")
                 && !self.out.local.contains(&l)
                 && self.out.local.len() < 16
@@ -430,10 +437,28 @@ impl Reader {
                     port,
                 },
             );
+            if let Some(bytes) = logged_bytes(rest) {
+                let direction = Direction::Sent;
+                let kind = EventKind::IkeSize {
+                    direction,
+                    bytes,
+                    port,
+                };
+                self.push(at_size, time, peer, kind);
+            }
             return;
         }
         if let Some(rest) = msg.strip_prefix("received packet: ") {
             let (peer, port) = after(rest, "from");
+            if let Some(bytes) = logged_bytes(rest) {
+                let direction = Direction::Received;
+                let kind = EventKind::IkeSize {
+                    direction,
+                    bytes,
+                    port,
+                };
+                self.push(at.clone(), time, peer, kind);
+            }
             let i = self.push(
                 at,
                 time,

@@ -290,7 +290,19 @@ fn charon_line_forms_and_times() {
     ];
     for (i, f) in forms.iter().enumerate() {
         let (o, hosts) = parse_output("t.log", f);
-        assert_eq!(o.events.len(), 1, "{f}");
+        // The packet, and the size the line gives.
+        assert_eq!(o.events.len(), 2, "{f}");
+        assert!(
+            matches!(
+                o.events[1].kind,
+                EventKind::IkeSize {
+                    direction: Direction::Sent,
+                    bytes: 240,
+                    port: Some(500),
+                }
+            ),
+            "{f}"
+        );
         let e = &o.events[0];
         assert_eq!(
             e.peer.map(|p| p.to_string()).as_deref(),
