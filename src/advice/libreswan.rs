@@ -247,7 +247,10 @@ impl Advisor for Libreswan {
 
     fn probe(&self, dev: &Device, probe: &Probe) -> Vec<String> {
         match probe {
-            Probe::ShowIkeSa => vec!["ipsec whack --showstates".into(), "ipsec whack --trafficstatus".into()],
+            Probe::ShowIkeSa => vec![
+                "ipsec whack --showstates".into(),
+                "ipsec whack --trafficstatus".into(),
+            ],
             Probe::ShowIpsecSa { peer } => vec![
                 "ipsec whack --trafficstatus".into(),
                 format!("ip -s xfrm state list dst {peer}"),

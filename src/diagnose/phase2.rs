@@ -147,6 +147,10 @@ pub fn negotiate<'a>(
         .chain(narrowing.iter())
         .copied()
         .find(|p| peer_ok(p, leg));
+    // A mode-config client proposes the address its server assigns: the server's policy
+    // towards it is the one, whatever the files say of the selectors.
+    let assigned = leg.pol.assigned_address || from_peer.iter().any(|p| p.assigned_address);
+    let chosen = chosen.or(from_peer.first().copied().filter(|_| assigned));
     let Some(resp) = chosen else {
         if skip_selectors {
             return None;
@@ -180,7 +184,7 @@ pub fn negotiate<'a>(
         }
         return None;
     };
-    if !admits(resp, &first.flow) {
+    if !assigned && !admits(resp, &first.flow) {
         narrowed(leg, first, &narrowing, out);
     }
     // Transform sets: the responder picks a proposal that agrees on the algorithms and on

@@ -143,6 +143,10 @@ pub struct TunnelPolicy {
     /// such an answer. strongSwan and IOS always do; libreswan only with `narrowing=yes`.
     /// IKEv1 has no narrowing whatever this says.
     pub narrowing: bool,
+    /// This side's address inside the tunnel is assigned by the peer (IKEv1 mode config,
+    /// IKEv2 configuration payload): the selectors it will propose are the peer's to decide,
+    /// so what its files say of them is not compared.
+    pub assigned_address: bool,
     /// The line that binds the policy to an interface (strongSwan `if_id_in`/`if_id_out` of
     /// an XFRM interface, `mark_in`/`mark_out` of a VTI): route-based, so only traffic routed
     /// into that interface meets the selectors, however wide.

@@ -558,6 +558,7 @@ fn resolve(cx: &mut Ctx<'_>, e: &RawEntry<'_>, kind: PolicyKind) -> TunnelPolicy
         selector_source: None,
         selectors: Vec::new(),
         narrowing: true,
+        assigned_address: false,
         interface_bound: None,
         proposals: Vec::new(),
         missing_proposals: Vec::new(),

@@ -11,7 +11,7 @@ use super::algs;
 use crate::ingest::strongswan::build::{self, Child, Conn, Parsed, Val};
 use crate::ingest::strongswan::proposals::{self, Item};
 use crate::ingest::strongswan::stroke::{self, Section};
-use crate::model::{Device, EncapMode, IkeVersion, Loc, Platform};
+use crate::model::{AddrSpec, Device, EncapMode, IkeVersion, Loc, Platform, PolicyKind};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -209,7 +209,32 @@ fn with_pfs(items: Vec<Item>, pfs: bool, v: IkeVersion, ike: &[Item]) -> Vec<Ite
         .collect()
 }
 
+/// `left-subnet` → `leftsubnet`.
+fn canonical(k: &str) -> String {
+    match k.strip_prefix("left-").or_else(|| k.strip_prefix("right-")) {
+        Some(rest) => format!("{}{rest}", &k[..k.len() - rest.len() - 1]),
+        None => k.to_string(),
+    }
+}
+
+/// `192.0.2.101-192.0.2.200` or `192.0.2.0/24`: the addresses a pool hands out.
+fn pool(v: &Val) -> Option<AddrSpec> {
+    let t = v.text.trim();
+    if let Ok(n) = t.parse::<ipnet::IpNet>() {
+        return Some(AddrSpec::Net { net: n.trunc() });
+    }
+    let (a, b) = t.split_once('-')?;
+    Some(AddrSpec::Range {
+        first: a.trim().parse().ok()?,
+        last: b.trim().parse().ok()?,
+    })
+}
+
 const KNOWN: &[&str] = &[
+    "leftmodecfgclient",
+    "rightmodecfgclient",
+    "leftaddresspool",
+    "rightaddresspool",
     "left",
     "right",
     "leftid",
@@ -245,7 +270,13 @@ const KNOWN: &[&str] = &[
 
 /// One host's ipsec.conf into `out`, each conn seen from this host's end. Returns how each
 /// conn's end was decided.
-pub fn read(path: &str, text: &str, hint: &Hint, out: &mut Parsed) -> Vec<(String, Side, Why)> {
+pub fn read(
+    path: &str,
+    text: &str,
+    hint: &Hint,
+    out: &mut Parsed,
+    clients: &mut Vec<String>,
+) -> Vec<(String, Side, Why)> {
     let file: Arc<str> = Arc::from(path);
     let secs: Vec<Section> = stroke::sections(path, text, &mut out.skipped);
     let mut sides = Vec::new();
@@ -265,7 +296,9 @@ pub fn read(path: &str, text: &str, hint: &Hint, out: &mut Parsed) -> Vec<(Strin
             }
         }
         stroke::effective(&secs, &s.name, &mut Vec::new(), &mut 10_000, &mut kv);
-        let get = |k: &str| kv.iter().find(|(x, _)| *x == k).map(|(_, v)| (*v).clone());
+        // libreswan 5 also spells `leftsubnet` as `left-subnet`; the later value wins.
+        let kv: Vec<(String, &Val)> = kv.into_iter().map(|(k, v)| (canonical(k), v)).collect();
+        let get = |k: &str| kv.iter().rfind(|(x, _)| x == k).map(|(_, v)| (*v).clone());
         let low = |k: &str| get(k).map(|v| v.text.trim().to_ascii_lowercase());
         let not_loaded = hint.loaded.as_ref().is_some_and(|l| !l.contains(&s.name));
         // A conn other conns include with `also=`, that has no `auto=` of its own, is a
@@ -285,7 +318,7 @@ pub fn read(path: &str, text: &str, hint: &Hint, out: &mut Parsed) -> Vec<(Strin
             continue;
         }
         for (k, v) in &kv {
-            if KNOWN.contains(k) {
+            if KNOWN.contains(&k.as_str()) {
                 used.insert((v.loc.line, v.loc.text.clone()));
             }
         }
@@ -330,6 +363,9 @@ pub fn read(path: &str, text: &str, hint: &Hint, out: &mut Parsed) -> Vec<(Strin
                     )
                 }),
         );
+        // The pool on the peer's end is where the peer's address comes from (mode config).
+        c.pools
+            .extend(theirs("addresspool").as_ref().and_then(pool));
         let mut ch = Child::new(&s.name, s.loc.clone());
         let ts = |k: &str| {
             let v = ours(k).or_else(|| ours(&format!("{k}s")));
@@ -344,6 +380,11 @@ pub fn read(path: &str, text: &str, hint: &Hint, out: &mut Parsed) -> Vec<(Strin
         ch.local_ts = stroke::with_protoport(ts("subnet"), pp(ours("protoport")).as_ref(), &s.loc);
         ch.remote_ts =
             stroke::with_protoport(rts("subnet"), pp(theirs("protoport")).as_ref(), &s.loc);
+        // A mode-config client's own address comes from the server's pool: what it writes as
+        // its subnet is not what it will propose.
+        if ours("modecfgclient").is_some_and(|v| v.text.trim() == "yes") {
+            clients.push(s.name.clone());
+        }
         let pfs = low("pfs").as_deref() != Some("no");
         let ah = low("phase2").as_deref() == Some("ah");
         let p2 = get("phase2alg").or_else(|| get(if ah { "ah" } else { "esp" }));
@@ -398,12 +439,14 @@ pub fn device(
 ) -> (Device, Vec<(String, Side, Why)>) {
     let mut parsed = Parsed::default();
     let mut sides = Vec::new();
+    // Mode-config clients: their address comes from the server.
+    let mut clients = Vec::new();
     for (path, text) in files {
         parsed.files.push(path.to_string());
         if path.ends_with(".secrets") || stroke::looks_like_secrets(text) {
             stroke::read_secrets(path, text, &mut parsed);
         } else {
-            sides.extend(read(path, text, hint, &mut parsed));
+            sides.extend(read(path, text, hint, &mut parsed, &mut clients));
         }
     }
     let first: Arc<str> = Arc::from(files.first().map(|(p, _)| *p).unwrap_or(""));
@@ -412,9 +455,13 @@ pub fn device(
     if let Some(i) = d.interfaces.first_mut() {
         i.name = "this host's end (left or right)".into();
     }
-    // pluto answers a child in the other mode with NO_PROPOSAL_CHOSEN.
-    for p in d.policies.iter_mut().flat_map(|p| p.proposals.iter_mut()) {
-        p.other_mode_ok = false;
+    for pol in &mut d.policies {
+        // pluto answers a child in the other mode with NO_PROPOSAL_CHOSEN.
+        for p in &mut pol.proposals {
+            p.other_mode_ok = false;
+        }
+        pol.assigned_address =
+            matches!(&pol.kind, PolicyKind::Connection { name } if clients.contains(name));
     }
     for (conn, side, _) in &sides {
         for p in d.ike_profiles.iter_mut().filter(|p| p.name == *conn) {
@@ -486,20 +533,21 @@ mod tests {
             ..Hint::default()
         };
         let mut p = Parsed::default();
-        let s = read("a.conf", anon, &hint(vec![]), &mut p);
+        let s = read("a.conf", anon, &hint(vec![]), &mut p, &mut Vec::new());
         assert_eq!((s[0].1, &s[0].2), (Side::Left, &Why::Guess));
         let s = read(
             "a.conf",
             anon,
             &hint(vec!["10.0.0.1".parse().unwrap()]),
             &mut p,
+            &mut Vec::new(),
         );
         assert_eq!(s[0].1, Side::Right, "its log talks to 10.0.0.1");
         let any = "conn rw\n\tleft=%any\n\tright=10.0.0.2\n";
-        let s = read("a.conf", any, &hint(vec![]), &mut p);
+        let s = read("a.conf", any, &hint(vec![]), &mut p, &mut Vec::new());
         assert_eq!(s[0].1, Side::Right);
         let dr = "conn rw\n\tleft=%defaultroute\n\tright=10.0.0.2\n";
-        let s = read("a.conf", dr, &hint(vec![]), &mut p);
+        let s = read("a.conf", dr, &hint(vec![]), &mut p, &mut Vec::new());
         assert_eq!(s[0].1, Side::Left);
     }
 

@@ -293,6 +293,8 @@ fn ips(vals: &[Val]) -> Vec<(IpAddr, &Loc)> {
 
 fn auth_method(v: &str) -> Option<AuthMethod> {
     let v = v.trim().to_ascii_lowercase();
+    // `ike:rsa/pss-sha256` constrains the signature scheme of the IKE auth: still RSA.
+    let v = v.strip_prefix("ike:").map(str::to_string).unwrap_or(v);
     Some(if v == "psk" || v == "secret" || v == "xauthpsk" {
         AuthMethod::PreShared
     } else if v.starts_with("ecdsa") {
@@ -720,6 +722,7 @@ pub fn device(name: &str, file: &Arc<str>, p: Parsed) -> Device {
                     selectors(c, ch)
                 },
                 narrowing: c.narrowing,
+                assigned_address: false,
                 interface_bound: ch.interface.clone(),
                 proposals: props,
                 missing_proposals: Vec::new(),
