@@ -281,6 +281,13 @@ pub fn read(
     let secs: Vec<Section> = stroke::sections(path, text, &mut out.skipped);
     let mut sides = Vec::new();
     let mut used = std::collections::HashSet::new();
+    // `ikev1-policy=reject|drop` in `config setup`: pluto refuses to load IKEv1 conns.
+    let no_ikev1 = secs
+        .iter()
+        .filter(|s| s.kind == "config")
+        .flat_map(|s| s.kvs.iter())
+        .rfind(|(k, _)| k == "ikev1-policy")
+        .is_some_and(|(_, v)| matches!(v.text.trim(), "reject" | "drop"));
     for s in &secs {
         if s.kind != "conn" || s.name == "%default" {
             continue;
@@ -328,6 +335,10 @@ pub fn read(
         let ours = |k: &str| get(&format!("{}{k}", me.prefix()));
         let theirs = |k: &str| get(&format!("{}{k}", them.prefix()));
         let v = version(&get);
+        if no_ikev1 && v == IkeVersion::V1 {
+            out.skipped.push(s.loc.clone());
+            continue;
+        }
         let mut c = Conn::new(&s.name, s.loc.clone(), true);
         c.version = Some(v);
         // libreswan narrows traffic selectors only when told to.
@@ -583,6 +594,14 @@ mod tests {
             },
         );
         assert_eq!(d.policies.len(), 1);
+    }
+
+    #[test]
+    fn ikev1_policy_reject_loads_no_ikev1_conn() {
+        let t = "config setup\n\tikev1-policy=reject\n\nconn v1\n\tleft=10.0.0.1\n\tright=10.0.0.2\n\tkeyexchange=ikev1\n\tauto=add\n\nconn v2\n\tleft=10.0.0.1\n\tright=10.0.0.2\n\tauto=add\n";
+        let (d, _) = device("gw", &[("ipsec.conf", t)], &Hint::default());
+        assert_eq!(d.policies.len(), 1);
+        assert_eq!(d.policies[0].ike_version, IkeVersion::V2);
     }
 
     #[test]
