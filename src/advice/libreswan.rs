@@ -9,16 +9,13 @@ use crate::model::{Device, DhGroup, Encr, IkeAttr, IkeProposal, Integ, IpsecProp
 
 pub struct Libreswan;
 
+/// strongSwan's keywords, but for the AEAD ciphers.
 fn encr(e: &Encr) -> String {
     match e {
-        Encr::Null => "null".into(),
-        Encr::Des => "des".into(),
-        Encr::TripleDes => "3des".into(),
-        Encr::Aes { bits } => format!("aes{bits}"),
         Encr::AesGcm { bits, icv } => format!("aes_gcm{icv}_{bits}"),
         Encr::AesGmac { bits } => format!("aes_gmac_{bits}"),
         Encr::ChaCha20Poly1305 => "chacha20_poly1305".into(),
-        Encr::Seal => "null".into(),
+        other => super::strongswan::encr(other),
     }
 }
 

@@ -19,7 +19,7 @@ fn stroke(dev: &Device) -> bool {
         || dev.interfaces.iter().any(|i| i.name == "left")
 }
 
-fn encr(e: &Encr) -> String {
+pub(super) fn encr(e: &Encr) -> String {
     match e {
         Encr::Null => "null".into(),
         Encr::Des => "des".into(),

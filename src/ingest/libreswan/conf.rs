@@ -292,17 +292,7 @@ pub fn read(
         if s.kind != "conn" || s.name == "%default" {
             continue;
         }
-        let mut kv: Vec<(&str, &Val)> = Vec::new();
-        for d in secs
-            .iter()
-            .filter(|d| d.kind == "conn" && d.name == "%default")
-        {
-            for (k, v) in &d.kvs {
-                kv.retain(|(x, _)| *x != k.as_str());
-                kv.push((k.as_str(), v));
-            }
-        }
-        stroke::effective(&secs, &s.name, &mut Vec::new(), &mut 10_000, &mut kv);
+        let kv = stroke::settings_of(&secs, &s.name);
         // libreswan 5 also spells `leftsubnet` as `left-subnet`; the later value wins.
         let kv: Vec<(String, &Val)> = kv.into_iter().map(|(k, v)| (canonical(k), v)).collect();
         let get = |k: &str| kv.iter().rfind(|(x, _)| x == k).map(|(_, v)| (*v).clone());

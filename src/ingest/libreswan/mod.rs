@@ -70,20 +70,11 @@ pub(crate) fn attach(
     conf_idx: &[usize],
     secrets_idx: Vec<usize>,
 ) -> Vec<usize> {
+    // Configurations make the hosts; a secrets file joins its host, if there is one.
     let mut hosts: Vec<(String, Vec<usize>)> = Vec::new();
-    for &i in conf_idx {
-        let Some(inp) = inputs.get(i) else { continue };
-        let name = host_of(inp);
-        match hosts
-            .iter_mut()
-            .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-        {
-            Some((_, v)) => v.push(i),
-            None => hosts.push((name, vec![i])),
-        }
-    }
     let mut rest = Vec::new();
-    for i in secrets_idx {
+    let confs = conf_idx.iter().map(|&i| (i, true));
+    for (i, is_conf) in confs.chain(secrets_idx.into_iter().map(|i| (i, false))) {
         let Some(inp) = inputs.get(i) else { continue };
         let name = host_of(inp);
         match hosts
@@ -91,6 +82,7 @@ pub(crate) fn attach(
             .find(|(n, _)| n.eq_ignore_ascii_case(&name))
         {
             Some((_, v)) => v.push(i),
+            None if is_conf => hosts.push((name, vec![i])),
             None => rest.push(i),
         }
     }

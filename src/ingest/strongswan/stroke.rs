@@ -188,6 +188,22 @@ pub(crate) fn with_protoport(mut ts: Vec<Val>, pp: Option<&Val>, conn_loc: &Loc)
     ts
 }
 
+/// A conn's settings: `%default` first, then what it says itself (with what it includes).
+pub(crate) fn settings_of<'a>(secs: &'a [Section], name: &str) -> Vec<(&'a str, &'a Val)> {
+    let mut kv: Vec<(&str, &Val)> = Vec::new();
+    for d in secs
+        .iter()
+        .filter(|d| d.kind == "conn" && d.name == "%default")
+    {
+        for (k, v) in &d.kvs {
+            kv.retain(|(x, _)| *x != k.as_str());
+            kv.push((k.as_str(), v));
+        }
+    }
+    effective(secs, name, &mut Vec::new(), &mut 10_000, &mut kv);
+    kv
+}
+
 pub fn read_conf(path: &str, text: &str, out: &mut Parsed) {
     let secs = sections(path, text, &mut out.skipped);
     let mut used = std::collections::HashSet::new();
@@ -195,17 +211,7 @@ pub fn read_conf(path: &str, text: &str, out: &mut Parsed) {
         if s.kind != "conn" || s.name == "%default" {
             continue;
         }
-        let mut kv: Vec<(&str, &Val)> = Vec::new();
-        for d in secs
-            .iter()
-            .filter(|d| d.kind == "conn" && d.name == "%default")
-        {
-            for (k, v) in &d.kvs {
-                kv.retain(|(x, _)| *x != k.as_str());
-                kv.push((k.as_str(), v));
-            }
-        }
-        effective(&secs, &s.name, &mut Vec::new(), &mut 10_000, &mut kv);
+        let kv = settings_of(&secs, &s.name);
         let get = |k: &str| kv.iter().find(|(x, _)| *x == k).map(|(_, v)| *v);
         if get("auto").is_some_and(|v| v.text.trim() == "ignore") {
             continue;
