@@ -51,6 +51,8 @@ impl Advisor for CiscoAsa {
             Probe::DebugIpsec => vec!["debug crypto ipsec 5".into()],
             Probe::ShowRoute { dest } => vec![format!("show route {dest}")],
             Probe::Ping { dest, .. } => vec![format!("ping {dest}")],
+            // The ASA's own ping cannot set DF: from a host behind it.
+            Probe::PingDf { .. } => generic::Generic.probe(dev, probe),
             Probe::ShowInterface { name } => vec![format!("show interface {name}")],
             Probe::ShowAcl { name } => vec![format!("show access-list {name}")],
             Probe::ShowClock => vec!["show clock".into()],

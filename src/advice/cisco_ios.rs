@@ -437,6 +437,18 @@ impl Advisor for CiscoIos {
                 Some(s) => format!("ping {dest} source {s}"),
                 None => format!("ping {dest}"),
             }],
+            // IOS counts the whole datagram: data + 28 bytes of IP and ICMP headers.
+            Probe::PingDf {
+                dest,
+                source,
+                sizes,
+            } => sizes
+                .iter()
+                .map(|n| match source {
+                    Some(s) => format!("ping {dest} source {s} size {} df-bit", n + 28),
+                    None => format!("ping {dest} size {} df-bit", n + 28),
+                })
+                .collect(),
             Probe::ShowInterface { name } => vec![format!("show ip interface {name}")],
             Probe::ShowAcl { name } => vec![format!("show ip access-lists {name}")],
             Probe::ShowIdentity { name } => vec![format!("show crypto identity {name}")],

@@ -28,6 +28,13 @@ impl Advisor for Generic {
             Probe::DebugIpsec => "turn on IPsec debugging and retry".into(),
             Probe::ShowRoute { dest } => format!("look up the route to {dest}"),
             Probe::Ping { dest, .. } => format!("ping {dest}"),
+            Probe::PingDf { dest, sizes, .. } => {
+                let list: Vec<String> = sizes.iter().map(|n| n.to_string()).collect();
+                format!(
+                    "ping {dest} with DF set and {} data bytes in turn, from a host behind this peer (Linux: ping -M do -s N; Windows: ping -f -l N; macOS: ping -D -s N); the largest that gets an answer, plus 28, is the largest packet the tunnel carries",
+                    list.join(", ")
+                )
+            }
             Probe::ShowInterface { name } => format!("show interface {name} and its filters"),
             Probe::ShowAcl { name } => format!("show filter {name} with hit counters"),
             Probe::ShowIdentity { name } => format!("show identity list {name}"),

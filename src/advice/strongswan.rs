@@ -432,6 +432,17 @@ impl Advisor for Strongswan {
                 Some(s) => format!("ping -c 3 -I {s} {dest}"),
                 None => format!("ping -c 3 {dest}"),
             }],
+            Probe::PingDf {
+                dest,
+                source,
+                sizes,
+            } => sizes
+                .iter()
+                .map(|n| match source {
+                    Some(s) => format!("ping -M do -c 2 -s {n} -I {s} {dest}"),
+                    None => format!("ping -M do -c 2 -s {n} {dest}"),
+                })
+                .collect(),
             Probe::ShowInterface { .. } => vec!["ip -s addr show".into()],
             Probe::ShowAcl { .. } => vec!["iptables -L -n -v".into(), "nft list ruleset".into()],
             Probe::ShowClock => vec!["date -u".into()],

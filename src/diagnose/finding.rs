@@ -148,6 +148,13 @@ pub enum Probe {
         dest: IpAddr,
         source: Option<IpAddr>,
     },
+    /// Pings that must not be fragmented (DF set), one per data size (`ping -M do -s N`,
+    /// largest first): the largest that gets an answer bounds the path MTU.
+    PingDf {
+        dest: IpAddr,
+        source: Option<IpAddr>,
+        sizes: Vec<u32>,
+    },
     ShowInterface {
         name: String,
     },

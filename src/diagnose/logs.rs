@@ -823,6 +823,18 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 );
             }
         }
+        // Both ends' counters of one SA pair: some packets lost, and the bytes lost with them
+        // say they were the large ones.
+        let their_counters: Vec<&Event> = theirs
+            .iter()
+            .flat_map(|t| t.events.iter().copied())
+            .filter(|x| matches!(x.kind, EventKind::Counters { .. }))
+            .collect();
+        for e in &s.events {
+            if let Some(f) = super::traffic::lost_large(d, &other, e, &their_counters) {
+                push(f);
+            }
+        }
         for e in &s.events {
             let EventKind::Counters {
                 encaps,

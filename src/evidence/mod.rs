@@ -104,11 +104,25 @@ pub enum EventKind {
         stem: Option<String>,
         role: Option<String>,
     },
-    /// One IPsec SA pair from `show crypto ipsec sa`.
+    /// One IPsec SA pair from `show crypto ipsec sa`, `swanctl --list-sas` or `ipsec
+    /// statusall`: packets (and, where the listing gives them, bytes) sent out of the SA pair
+    /// and received into it.
     Counters {
         local: Option<IpAddr>,
+        /// Packets sent (encapsulated) and received (decapsulated).
         encaps: u64,
         decaps: u64,
+        /// Bytes of those packets as the listing counts them (strongSwan: the inner packets,
+        /// before encapsulation); None where the output gives no bytes (IOS, ASA).
+        encaps_bytes: Option<u64>,
+        decaps_bytes: Option<u64>,
+        /// The SPIs of the inbound and outbound SA, where listed: one end's outbound SPI is
+        /// the other end's inbound one, which pairs two ends' counters of the same SAs.
+        spi_in: Option<u32>,
+        spi_out: Option<u32>,
+        /// The line that gives the outbound counters when it is not the event's own line
+        /// (swanctl lists `in` and `out` on lines of their own).
+        out_at: Option<Box<Loc>>,
         send_errors: u64,
         recv_errors: u64,
         path_mtu: Option<u32>,

@@ -374,6 +374,12 @@ impl State {
                     local: b.local,
                     encaps,
                     decaps,
+                    // `show crypto ipsec sa` counts packets only.
+                    encaps_bytes: None,
+                    decaps_bytes: None,
+                    spi_in: None,
+                    spi_out: None,
+                    out_at: None,
                     send_errors: b.send_errors,
                     recv_errors: b.recv_errors,
                     path_mtu: b.path_mtu,

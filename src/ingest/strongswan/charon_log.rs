@@ -43,8 +43,9 @@ struct LineParts<'a> {
     host: Option<&'a str>,
 }
 
-/// `09[IKE] msg` (the tag may follow a timestamp or a syslog prefix).
-fn tagged(l: &str) -> Option<(usize, u32, usize)> {
+/// `09[IKE] msg` (the tag may follow a timestamp or a syslog prefix), or `[IKE] msg` with no
+/// thread number at the start of a line, as `swanctl --initiate` prints what charon logs.
+fn tagged(l: &str) -> Option<(usize, Option<u32>, usize)> {
     let b = l.as_bytes();
     let mut from = 0;
     while let Some(off) = l.get(from..)?.find('[') {
@@ -54,7 +55,10 @@ fn tagged(l: &str) -> Option<(usize, u32, usize)> {
         while s > 0 && b[s - 1].is_ascii_digit() && i - (s - 1) <= 3 {
             s -= 1;
         }
-        if s == i || (s > 0 && !matches!(b[s - 1], b' ' | b'\t' | b':')) {
+        // No thread number: only at the start of the line, with a message after the tag
+        // (an INI section `[IKE]` is not a log line).
+        let bare = s == i && l[..i].trim().is_empty();
+        if (s == i && !bare) || (s > 0 && !matches!(b[s - 1], b' ' | b'\t' | b':')) {
             continue;
         }
         let Some(close) = l.get(i + 1..).and_then(|r| r.find(']')) else {
@@ -65,8 +69,16 @@ fn tagged(l: &str) -> Option<(usize, u32, usize)> {
         if !GROUPS.contains(&group) {
             continue;
         }
+        let end = i + 1 + close + 1;
+        if bare {
+            let msg = l.get(end..).unwrap_or("");
+            if !msg.starts_with([' ', '\t']) || msg.trim().is_empty() {
+                continue;
+            }
+            return Some((s, None, end));
+        }
         let thread = l[s..i].parse().ok()?;
-        return Some((s, thread, i + 1 + close + 1));
+        return Some((s, Some(thread), end));
     }
     None
 }
@@ -91,7 +103,7 @@ fn program(l: &str) -> Option<(usize, usize)> {
 fn split(l: &str) -> Option<LineParts<'_>> {
     let prog = program(l);
     let (prefix_end, thread, msg_start) = match tagged(l) {
-        Some((s, t, m)) => (s, Some(t), m),
+        Some((s, t, m)) => (s, t, m),
         None => {
             let (at, end) = prog?;
             (at, None, end)
@@ -280,6 +292,27 @@ pub struct Reader {
     pub hosts: Vec<String>,
 }
 
+/// `CHILD_SA net{1} established` or `IKE_SA home[1] established between ...` on its own: a
+/// charon message without its time and thread tag (trimmed by a script).
+fn established_alone(l: &str) -> bool {
+    let mut w = l.split_whitespace();
+    let (Some(kind), Some(name), Some(verb)) = (w.next(), w.next(), w.next()) else {
+        return false;
+    };
+    let (open, close) = match kind {
+        "CHILD_SA" => ('{', '}'),
+        "IKE_SA" => ('[', ']'),
+        _ => return false,
+    };
+    let numbered = name
+        .strip_suffix(close)
+        .and_then(|n| n.rsplit_once(open))
+        .is_some_and(|(conn, n)| {
+            !conn.is_empty() && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
+        });
+    numbered && verb == "established"
+}
+
 /// `moon# swanctl --list-sas`, `client$ docker exec ...` → the host.
 fn prompt(l: &str) -> Option<&str> {
     let i = l.find(['#', '$'])?;
@@ -363,6 +396,12 @@ impl Reader {
             return;
         }
         let Some(p) = split(l) else {
+            if established_alone(l) {
+                // A log line cut down to its message (`sed 's/.*\(CHILD.*established\).*/\1/'`).
+                self.end_listing();
+                self.message(None, l.trim(), loc(), None);
+                return;
+            }
             let at = loc();
             let mut listing = std::mem::take(&mut self.listing);
             listing.line(self, l, at);

@@ -1,8 +1,9 @@
 //! SA listings: `swanctl --list-sas` blocks (an IKE SA line, its `local`/`remote` lines,
 //! then each child with its `in`/`out` byte and packet counters and traffic selectors) and
 //! `ipsec statusall` lines (`conn[1]: ESTABLISHED ...`, `conn{1}: ... 84 bytes_i (1 pkt,
-//! ...)`) → SA states, completed phases and counters. Packets out with none in is one-way
-//! traffic.
+//! ...)`) → SA states, completed phases and counters (packets and bytes each way, and the
+//! SPIs that pair one end's outbound SA with the other end's inbound one). Packets out with
+//! none in is one-way traffic; bytes lost with the packets tell which packets were lost.
 
 use super::charon_log::Reader;
 use crate::evidence::EventKind;
@@ -65,6 +66,34 @@ fn count_before(l: &str, word: &str) -> Option<u64> {
         .and_then(|w| w[0].trim_start_matches('(').parse().ok())
 }
 
+/// `c3b9d2f1`, `c3b9d2f1,`, `c9ba5f34/0000c3e3` (with IPComp's CPI) → the SPI.
+fn spi(tok: &str) -> Option<u32> {
+    let hex = tok.split(['/', ',', '(', '_']).next()?;
+    if hex.is_empty() || hex.len() > 8 {
+        return None;
+    }
+    u32::from_str_radix(hex, 16).ok()
+}
+
+/// statusall's `ESP SPIs: c1a2b3c4_i c5d6e7f8_o` (or `ESP in UDP SPIs: ...`) → (in, out).
+fn statusall_spis(rest: &str) -> (Option<u32>, Option<u32>) {
+    let Some((_, r)) = rest.split_once("SPIs: ") else {
+        return (None, None);
+    };
+    let (mut i, mut o) = (None, None);
+    for w in r.split_whitespace() {
+        let w = w.trim_end_matches(',');
+        if let Some(x) = w.strip_suffix("_i") {
+            i = i.or(spi(x));
+        } else if let Some(x) = w.strip_suffix("_o") {
+            o = o.or(spi(x));
+        } else {
+            break;
+        }
+    }
+    (i, o)
+}
+
 fn spec(t: &str) -> Option<AddrSpec> {
     let t = t.split('[').next()?.trim();
     if let Ok(n) = t.parse::<ipnet::IpNet>() {
@@ -77,8 +106,13 @@ fn spec(t: &str) -> Option<AddrSpec> {
 struct ChildBlock {
     at: Option<Loc>,
     in_loc: Option<Loc>,
+    out_loc: Option<Loc>,
     packets_in: u64,
     packets_out: u64,
+    bytes_in: Option<u64>,
+    bytes_out: Option<u64>,
+    spi_in: Option<u32>,
+    spi_out: Option<u32>,
     counted: bool,
     local_ts: Option<AddrSpec>,
     remote_ts: Option<AddrSpec>,
@@ -96,6 +130,8 @@ pub struct Listing {
     peers: HashMap<String, (Option<IpAddr>, IpAddr)>,
     /// statusall: counters waiting for their child's `=== ` line.
     pending_ts: HashMap<String, usize>,
+    /// statusall: the SPIs (in, out) of a child's `INSTALLED` line, for its counters line.
+    spis: HashMap<String, (Option<u32>, Option<u32>)>,
 }
 
 impl Listing {
@@ -112,6 +148,11 @@ impl Listing {
                 local: self.local,
                 encaps: c.packets_out,
                 decaps: c.packets_in,
+                encaps_bytes: c.bytes_out,
+                decaps_bytes: c.bytes_in,
+                spi_in: c.spi_in,
+                spi_out: c.spi_out,
+                out_at: c.out_loc.map(Box::new),
                 send_errors: 0,
                 recv_errors: 0,
                 path_mtu: None,
@@ -186,13 +227,19 @@ impl Listing {
         let mut w = t.split_whitespace();
         let (first, second) = (w.next().unwrap_or(""), w.next().unwrap_or(""));
         match (&mut self.child, first) {
+            // `in  6e5b09b0,    252 bytes,     3 packets,     3s ago`
             (Some(c), "in") => {
                 c.packets_in = count_before(t, "packets").unwrap_or(0);
+                c.bytes_in = count_before(t, "bytes");
+                c.spi_in = spi(second);
                 c.in_loc = Some(at);
                 c.counted = true;
             }
             (Some(c), "out") => {
                 c.packets_out = count_before(t, "packets").unwrap_or(0);
+                c.bytes_out = count_before(t, "bytes");
+                c.spi_out = spi(second);
+                c.out_loc = Some(at);
                 c.counted = true;
             }
             (Some(c), "local") if !second.starts_with('\'') => c.local_ts = spec(second),
@@ -272,6 +319,10 @@ impl Listing {
             None => (None, None),
         };
         if rest.starts_with("INSTALLED") {
+            // `INSTALLED, TUNNEL, reqid 1, ESP SPIs: c1a2b3c4_i c5d6e7f8_o`
+            if self.spis.len() < 1024 || self.spis.contains_key(head) {
+                self.spis.insert(head.to_string(), statusall_spis(rest));
+            }
             rd.push(at, None, peer, EventKind::PhaseComplete { phase: 2 });
         } else if rest.contains("bytes_i") {
             // `AES_CBC_128/HMAC_SHA2_256_128, 84 bytes_i (1 pkt, 1s ago), 84 bytes_o (1 pkt...`
@@ -289,6 +340,7 @@ impl Listing {
                     .and_then(|n| n.parse().ok())
                     .unwrap_or(0)
             };
+            let (spi_in, spi_out) = self.spis.get(head).copied().unwrap_or((None, None));
             let i = rd.push(
                 at,
                 None,
@@ -297,6 +349,11 @@ impl Listing {
                     local,
                     encaps: pkts("o"),
                     decaps: pkts("i"),
+                    encaps_bytes: count_before(rest, "bytes_o"),
+                    decaps_bytes: count_before(rest, "bytes_i"),
+                    spi_in,
+                    spi_out,
+                    out_at: None,
                     send_errors: 0,
                     recv_errors: 0,
                     path_mtu: None,

@@ -448,10 +448,197 @@ fn sa_listings() {
 }
 
 #[test]
+fn sa_listing_bytes_and_spis() {
+    // The lab's pmtu-black-hole run: left sent 6 packets / 4236 bytes, 3 / 252 came back.
+    let k = kinds(
+        "lab: #1, ESTABLISHED, IKEv2, 3925d64940cfd38f_i* d59e461983cad434_r\n  local  'left.example' @ 198.51.100.1[4500]\n  remote 'right.example' @ 203.0.113.1[4500]\n  net: #1, reqid 1, INSTALLED, TUNNEL-in-UDP, ESP:AES_CBC-256/HMAC_SHA2_256_128\n    installed 3s ago, rekeying in 3554s, expires in 3957s\n    in  6e5b09b0,    252 bytes,     3 packets,     3s ago\n    out df528f98,   4236 bytes,     6 packets,     2s ago\n    local  192.0.2.0/26\n    remote 192.0.2.64/26\n",
+    );
+    let c = k.iter().find_map(|k| match k {
+        EventKind::Counters {
+            encaps,
+            decaps,
+            encaps_bytes,
+            decaps_bytes,
+            spi_in,
+            spi_out,
+            out_at,
+            ..
+        } => Some((
+            (*encaps, *decaps, *encaps_bytes, *decaps_bytes),
+            (*spi_in, *spi_out),
+            out_at.as_ref().map(|l| (l.line, l.text.to_string())),
+        )),
+        _ => None,
+    });
+    let Some((counts, spis, out_at)) = c else {
+        panic!("no counters: {k:?}")
+    };
+    assert_eq!(counts, (6, 3, Some(4236), Some(252)));
+    assert_eq!(spis, (Some(0x6e5b09b0), Some(0xdf528f98)));
+    assert_eq!(
+        out_at,
+        Some((
+            Some(7),
+            "    out df528f98,   4236 bytes,     6 packets,     2s ago".to_string()
+        ))
+    );
+    // A mark after the SPI, an IPComp CPI, no packets yet.
+    let k = kinds(
+        "x: #1, ESTABLISHED, IKEv2, a_i* b_r\n  net: #2, reqid 2, INSTALLED, TUNNEL, ESP:AES_GCM_16-128\n    in  c3b9d2f1 (-|0x00000064),  840 bytes,    10 packets,     2s ago\n    out c9ba5f34/0000c3e3,      0 bytes,     0 packets\n",
+    );
+    assert!(
+        k.iter().any(|k| matches!(
+            k,
+            EventKind::Counters {
+                encaps: 0,
+                decaps: 10,
+                encaps_bytes: Some(0),
+                decaps_bytes: Some(840),
+                spi_in: Some(0xc3b9d2f1),
+                spi_out: Some(0xc9ba5f34),
+                ..
+            }
+        )),
+        "{k:?}"
+    );
+    // ipsec statusall: SPIs on the INSTALLED line, bytes and packets on the next.
+    let k = kinds(
+        "Security Associations (1 up, 0 connecting):\n  net-net[1]: ESTABLISHED 2 seconds ago, 192.168.0.1[moon]...192.168.0.2[sun]\n  net-net{1}:  INSTALLED, TUNNEL, reqid 1, ESP in UDP SPIs: c1a2b3c4_i c5d6e7f8_o\n  net-net{1}:  AES_CBC_128/HMAC_SHA2_256_128, 84 bytes_i (1 pkt, 1s ago), 4236 bytes_o (6 pkts, 1s ago), rekeying in 14 minutes\n  net-net{1}:   10.1.0.0/16 === 10.2.0.0/16\n  other{2}:  INSTALLED, TUNNEL, reqid 2, ESP SPIs: zz_i\n  other{2}:  AES_CBC_128/HMAC_SHA2_256_128, 0 bytes_i, 0 bytes_o, rekeying in 14 minutes\n",
+    );
+    assert!(
+        k.iter().any(|k| matches!(
+            k,
+            EventKind::Counters {
+                encaps: 6,
+                decaps: 1,
+                encaps_bytes: Some(4236),
+                decaps_bytes: Some(84),
+                spi_in: Some(0xc1a2b3c4),
+                spi_out: Some(0xc5d6e7f8),
+                ..
+            }
+        )),
+        "{k:?}"
+    );
+    assert!(
+        k.iter().any(|k| matches!(
+            k,
+            EventKind::Counters {
+                encaps: 0,
+                decaps: 0,
+                encaps_bytes: Some(0),
+                decaps_bytes: Some(0),
+                spi_in: None,
+                spi_out: None,
+                ..
+            }
+        )),
+        "{k:?}"
+    );
+}
+
+/// `swanctl --initiate` prints charon's messages with their group tag and no thread number
+/// (libreswan's interop-ikev2-xfrmi-strongswan-01, west.console.txt).
+#[test]
+fn initiate_output_without_thread_numbers() {
+    let text = "west #\n swanctl --initiate --child westnet-eastnet\n[IKE] initiating IKE_SA west[1] to 192.1.2.23\n[ENC] generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]\n[NET] sending packet: from 192.1.2.45[500] to 192.1.2.23[500] (XXX bytes)\n[NET] received packet: from 192.1.2.23[500] to 192.1.2.45[500] (XXX bytes)\n[ENC] parsed IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(CHDLESS_SUP) N(MULT_AUTH) ]\n[CFG] selected proposal: IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/ECP_256\n[IKE] authentication of 'west' (myself) with pre-shared key\n[IKE] establishing CHILD_SA westnet-eastnet{1}\n[ENC] generating IKE_AUTH request 1 [ IDi N(INIT_CONTACT) IDr AUTH SA TSi TSr N(MULT_AUTH) N(EAP_ONLY) N(MSG_ID_SYN_SUP) ]\n[NET] sending packet: from 192.1.2.45[500] to 192.1.2.23[500] (XXX bytes)\n[NET] received packet: from 192.1.2.23[500] to 192.1.2.45[500] (XXX bytes)\n[ENC] parsed IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]\n[IKE] authentication of 'east' with pre-shared key successful\n[IKE] IKE_SA west[1] established between 192.1.2.45[west]...192.1.2.23[east]\n[IKE] scheduling rekeying in XXXs\n[CFG] selected proposal: ESP:AES_GCM_16_128/NO_EXT_SEQ\n[IKE] CHILD_SA westnet-eastnet{1} established with SPIs SPISPI_i SPISPI_o and TS 192.0.1.0/24 === 192.0.2.0/24\ninitiate completed successfully\n";
+    assert!(looks_like_output(text));
+    let (o, _) = parse_output("west.console.txt", text);
+    let peer = Some("192.1.2.23".parse().unwrap());
+    let states: Vec<(Direction, Option<&str>)> = o
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::IkeMessage {
+                direction, state, ..
+            } => Some((*direction, state.as_deref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (Direction::Sent, Some("IKE_SA_INIT")),
+            (Direction::Received, Some("IKE_SA_INIT")),
+            (Direction::Sent, Some("IKE_AUTH")),
+            (Direction::Received, Some("IKE_AUTH")),
+        ]
+    );
+    assert!(
+        o.events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::IkeMessage { .. }))
+            .all(|e| e.peer == peer)
+    );
+    assert!(
+        o.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Authenticated))
+    );
+    for phase in [1, 2] {
+        assert!(
+            o.events.iter().any(
+                |e| matches!(e.kind, EventKind::PhaseComplete { phase: p } if p == phase)
+                    && e.peer == peer
+            ),
+            "phase {phase}: {:?}",
+            o.events
+        );
+    }
+    // The sanitised `(XXX bytes)` gives no size.
+    assert!(
+        !o.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::IkeSize { .. }))
+    );
+    // A tag alone (an INI section) or in the middle of prose is no log line.
+    assert!(!looks_like_output("[IKE]\nlifetime = 3600\n"));
+    assert!(kinds("see [IKE] CHILD_SA x{1} established\n").is_empty());
+}
+
+/// A test script cut charon's line down to its message (libreswan's
+/// interop-ikev1-strongswan-01-xauth, east.console.txt).
+#[test]
+fn sed_trimmed_established_lines() {
+    let k = kinds(
+        "Security Associations (0 up, 0 connecting):\n  none\neast #\n ../../guestbin/wait-for.sh --match 'CHILD_SA .* established' -- cat /tmp/charon.log | sed -e 's/.*\\(CHILD.*established\\).*/\\1/'\nCHILD_SA westnet-eastnet-ikev1{1} established\n",
+    );
+    assert!(
+        k.iter()
+            .any(|k| matches!(k, EventKind::PhaseComplete { phase: 2 })),
+        "{k:?}"
+    );
+    let k = kinds(
+        "Security Associations (0 up, 0 connecting):\nIKE_SA home[3] established between 10.0.0.1[a]...10.0.0.2[b]\n",
+    );
+    assert!(
+        k.iter()
+            .any(|k| matches!(k, EventKind::PhaseComplete { phase: 1 })),
+        "{k:?}"
+    );
+    // Prose about a CHILD_SA, a name with no number, a line that only starts the same way.
+    for l in [
+        "received DELETE for ESP CHILD_SA with SPI c1\n",
+        "CHILD_SA westnet{1} establishing\n",
+        "CHILD_SA westnet established\n",
+        "CHILD_SA {1} established\n",
+        "CHILD_SA x{} established\n",
+        "IKE_SA x{1} established\n",
+    ] {
+        assert!(
+            !kinds(&format!("Security Associations (0 up, 0 connecting):\n{l}"))
+                .iter()
+                .any(|k| matches!(k, EventKind::PhaseComplete { .. })),
+            "{l}"
+        );
+    }
+}
+
+#[test]
 fn arbitrary_bytes_never_panic() {
     // A cheap deterministic scramble of the fixtures' characters.
     let seed = format!(
-        "{NET2NET}{IPSEC_CONF}09[IKE] IKE_SA a[1] established between 1.2.3.4[a]...5.6.7.8[b]\nx: #1, ESTABLISHED, IKEv2, a_i* b_r\n  in  c, 1 bytes, 1 packets\n"
+        "{NET2NET}{IPSEC_CONF}09[IKE] IKE_SA a[1] established between 1.2.3.4[a]...5.6.7.8[b]\nx: #1, ESTABLISHED, IKEv2, a_i* b_r\n  in  c, 1 bytes, 1 packets\n  out ffffffffff/1, 99999999999999999999 bytes, 18446744073709551615 packets\n[IKE] CHILD_SA b{{1}} established\nCHILD_SA c{{2}} established\n  n{{1}}:  INSTALLED, TUNNEL, reqid 1, ESP SPIs: 1_i 2_o\n  n{{1}}:  A, 9 bytes_i (1 pkt, 1s ago), 7 bytes_o (3 pkts)\n"
     );
     let b = seed.as_bytes();
     let mut x = 0x9e3779b9u32;
