@@ -19,6 +19,15 @@ const TRANSCRIPTS: &[(&str, &str, &str)] = &[
     // "Basic AH test with no ah= line specified": the AH tunnel comes up on both ends.
     ("ah-pluto-01", "east", "healthy"),
     ("ah-pluto-01", "west", "healthy"),
+    // "simple test but we create a plaintext packet leak. Our tests should catch this as a
+    // failure": the failure is the leak west makes on purpose once the tunnel is up (`ip xfrm
+    // policy flush`), which east's xfrmcheck counts (XfrmInTmplMismatch); no cause code names
+    // a leak. What both transcripts say of IPsec is that it came up: west's ISAKMP and IPsec
+    // SAs established with 84 bytes each way, both ESP SAs in each kernel. Each holds an
+    // `ipsec status` dump (`interface eth1 192.1.2.45:UDP/500` lines): pluto output, not an
+    // IOS configuration.
+    ("basic-pluto-01-failtest", "east", "healthy"),
+    ("basic-pluto-01-failtest", "west", "healthy"),
     // "Send KEY_LENGTH attribute for ESP ENCR for 3DES ... should be rejected": quick mode is
     // never answered once the ISAKMP SA is up ("perhaps peer likes no proposal").
     (

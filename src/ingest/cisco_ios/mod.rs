@@ -65,6 +65,36 @@ impl Ctx<'_> {
     }
 }
 
+/// The rest of an `interface` line names an IOS interface: a type and its number
+/// (`GigabitEthernet0/0.100`, `Tunnel 1`), then at most keywords (`point-to-point`, `type
+/// tunnel`). libreswan's `ipsec status` lists `interface eth1 192.1.2.45:UDP/500`, prose says
+/// `interface ID, so ...`: neither is.
+fn ios_interface(rest: &str) -> bool {
+    let mut words = rest.split_whitespace();
+    let Some(name) = words.next() else {
+        return false;
+    };
+    let ty_len = name
+        .find(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+        .unwrap_or(name.len());
+    let (ty, mut number) = name.split_at(ty_len);
+    let mut words = words.peekable();
+    if number.is_empty() {
+        // `interface Tunnel 1`: the number as a word of its own.
+        number = words
+            .next_if(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+            .unwrap_or("");
+    }
+    let number_ok = number.starts_with(|c: char| c.is_ascii_digit())
+        && number
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'/' | b'.' | b':'));
+    ty.len() >= 2
+        && ty.starts_with(|c: char| c.is_ascii_alphabetic())
+        && number_ok
+        && words.all(|w| w.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-'))
+}
+
 /// True when the text looks like an IOS configuration (or a `show running-config` of one).
 pub fn looks_like(text: &str) -> bool {
     let mut score = 0;
@@ -79,7 +109,7 @@ pub fn looks_like(text: &str) -> bool {
             return false;
         }
         if l.starts_with("hostname ")
-            || l.starts_with("interface ")
+            || l.strip_prefix("interface ").is_some_and(ios_interface)
             || l.starts_with("crypto ")
             || l.starts_with("ip route ")
             || l.starts_with("access-list ")

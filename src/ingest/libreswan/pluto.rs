@@ -7,9 +7,61 @@ use crate::model::Loc;
 use std::net::IpAddr;
 use std::sync::Arc;
 
+/// `HH:MM:SS(.ffffff)` → seconds since midnight; ISO `2024-11-29T21:23:59.1+00:00` is read
+/// by its time part.
+fn clock(w: &str) -> Option<f64> {
+    let w = match w.split_once('T') {
+        Some((d, t)) if d.contains('-') => t,
+        _ => w,
+    };
+    let w = w.trim_end_matches('Z');
+    // A zone offset follows the seconds: `+00:00`, `-0500`.
+    let w = match w.find(['+', '-']) {
+        Some(i) if i > 5 => w.get(..i)?,
+        _ => w,
+    };
+    let mut p = w.split(':');
+    let (h, m, s) = (p.next()?, p.next()?, p.next()?);
+    if p.next().is_some() || h.is_empty() || h.len() > 2 {
+        return None;
+    }
+    let (h, m, s) = (
+        h.parse::<u32>().ok()?,
+        m.parse::<u32>().ok()?,
+        s.parse::<f64>().ok()?,
+    );
+    (h < 24 && m < 60 && (0.0..61.0).contains(&s)).then(|| f64::from(h * 3600 + m * 60) + s)
+}
+
+/// pluto's own log file with `logtime=yes` (the default) prefixes every line with its time:
+/// `Nov 29 21:23:59.075068: "lab" #1: ...` (`%b %e %T.%06ld: `). Returns the time (seconds
+/// since midnight) and the line without it.
+pub(crate) fn logtime(line: &str) -> Option<(f64, &str)> {
+    let month = line.get(..3)?;
+    if !month.bytes().all(|c| c.is_ascii_alphabetic()) || line.as_bytes().get(3) != Some(&b' ') {
+        return None;
+    }
+    // `%e` pads the day with a space: `Nov  3`.
+    let rest = line.get(4..)?.trim_start_matches(' ');
+    let (day, rest) = rest.split_once(' ')?;
+    if day.is_empty() || day.len() > 2 || !day.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let (word, msg) = rest.split_once(' ').unwrap_or((rest, ""));
+    let t = clock(word.strip_suffix(':')?)?;
+    Some((t, msg))
+}
+
+/// The time in a syslog or journal prefix (`Nov 29 21:23:59 east`, `2024-11-29T21:23:59+00:00
+/// east`), before ` pluto[`.
+fn syslog_time(prefix: &str) -> Option<f64> {
+    prefix.split_whitespace().find_map(clock)
+}
+
 /// True when the text holds pluto/whack output.
 pub fn looks_like(text: &str) -> bool {
     text.lines().take(5000).any(|l| {
+        let l = logtime(l).map_or(l, |(_, m)| m);
         let l = l.trim_start_matches("IMPAIR: ");
         (l.starts_with('"') && (l.contains("\" #") || l.contains("\":") || l.contains("\"[")))
             || l.contains("STATE_PARENT_")
@@ -58,6 +110,109 @@ fn notify_in(msg: &str) -> Option<&'static str> {
 struct Ctx {
     child_states: std::collections::HashSet<u64>,
     ike_up: bool,
+    /// The conn the current line names (`"lab" #1: ...`).
+    conn: Option<String>,
+    /// Each conn's own IKE proposals, as pluto logs them when it loads the conn (`"lab":
+    /// 1:IKE=AES_CBC_128-HMAC_SHA1-HMAC_SHA1_96-MODP2048`).
+    local_ike: std::collections::HashMap<String, Vec<IkeAlgs>>,
+}
+
+/// The algorithms of one IKE proposal, each attribute with the values it allows.
+#[derive(Default, Debug)]
+struct IkeAlgs {
+    encr: Vec<String>,
+    prf: Vec<String>,
+    integ: Vec<String>,
+    dh: Vec<String>,
+}
+
+/// pluto's own proposal when it adds a conn: `1:IKE=ENCR-PRF-INTEG-DH` (IKEv1:
+/// `ENCR-HASH-DH`), several algorithms of one kind joined by `+`.
+fn local_proposal(msg: &str) -> Option<IkeAlgs> {
+    let (n, algs) = msg.split_once(":IKE=")?;
+    n.parse::<u32>().ok()?;
+    let parts: Vec<Vec<String>> = algs
+        .split_whitespace()
+        .next()?
+        .split('-')
+        .map(|p| p.split('+').map(str::to_string).collect())
+        .collect();
+    match parts.as_slice() {
+        [encr, prf, integ, dh] => Some(IkeAlgs {
+            encr: encr.clone(),
+            prf: prf.clone(),
+            integ: integ.clone(),
+            dh: dh.clone(),
+        }),
+        [encr, hash, dh] => Some(IkeAlgs {
+            encr: encr.clone(),
+            prf: hash.clone(),
+            integ: Vec::new(),
+            dh: dh.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// The peer's proposals as pluto prints them: `1:IKE:ENCR=AES_CBC_256;INTEG=HMAC_SHA2_256_128;
+/// PRF=HMAC_SHA2_256;DH=MODP2048 2:IKE:...`, possibly followed by `[first-match]`.
+fn remote_proposals(list: &str) -> Vec<IkeAlgs> {
+    let mut out = Vec::new();
+    for w in list.split_whitespace() {
+        let Some((_, attrs)) = w.split_once(":IKE:") else {
+            continue;
+        };
+        let attrs = attrs.split('[').next().unwrap_or(attrs);
+        let mut p = IkeAlgs::default();
+        for a in attrs.split(';') {
+            let Some((k, v)) = a.split_once('=') else {
+                continue;
+            };
+            let v = v.to_string();
+            match k {
+                "ENCR" => p.encr.push(v),
+                "PRF" => p.prf.push(v),
+                "INTEG" => p.integ.push(v),
+                "DH" => p.dh.push(v),
+                _ => {}
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// The attributes of the peer's IKE proposals that none of this host's proposals allows.
+fn rejected_attrs(local: &[IkeAlgs], remote: &[IkeAlgs]) -> Vec<crate::evidence::Rejected> {
+    use crate::evidence::Rejected;
+    // `AES_CBC` (every key length) allows `AES_CBC_256`.
+    let same = |l: &String, r: &String| {
+        l == r
+            || r.strip_prefix(l.as_str())
+                .and_then(|k| k.strip_prefix('_'))
+                .is_some_and(|k| k.bytes().all(|b| b.is_ascii_digit()))
+    };
+    // An attribute one side does not name (IKEv1's integrity, AEAD's) does not decide.
+    let meets = |l: &[String], r: &[String]| {
+        r.is_empty() || l.is_empty() || l.iter().any(|l| r.iter().any(|r| same(l, r)))
+    };
+    let mut out = Vec::new();
+    let any = |f: &dyn Fn(&IkeAlgs, &IkeAlgs) -> bool| {
+        local.iter().any(|l| remote.iter().any(|r| f(l, r)))
+    };
+    if local.is_empty() || remote.is_empty() {
+        return out;
+    }
+    if !any(&|l, r| meets(&l.encr, &r.encr)) {
+        out.push(Rejected::Encryption);
+    }
+    if !any(&|l, r| meets(&l.prf, &r.prf) && meets(&l.integ, &r.integ)) {
+        out.push(Rejected::Hash);
+    }
+    if !any(&|l, r| meets(&l.dh, &r.dh)) {
+        out.push(Rejected::Group);
+    }
+    out
 }
 
 impl Ctx {
@@ -135,6 +290,92 @@ fn kinds(msg: &str, state: Option<u64>, ctx: &mut Ctx) -> Vec<EventKind> {
     let mut v = Vec::new();
     ctx.learn(state, msg);
     let phase = ctx.phase(state, msg);
+    // The conn's own IKE proposals, logged when it is added.
+    if state.is_none()
+        && let Some(p) = local_proposal(msg)
+    {
+        let conn = ctx.conn.clone().unwrap_or_default();
+        ctx.local_ike.entry(conn).or_default().push(p);
+        return v;
+    }
+    // pluto as responder read the peer's proposals: `proposal 1:IKE=... chosen from remote
+    // proposals 1:IKE:...` (it accepted one), `no local proposal matches remote proposals
+    // 1:IKE:...` (it refused them all; `1:ESP:...` for a child SA).
+    let chosen = msg.starts_with("proposal ") && msg.contains(" chosen from remote proposals ");
+    let none_match = msg.starts_with("no local proposal matches remote proposals ");
+    if (chosen || none_match) && msg.contains(":IKE:") {
+        v.push(EventKind::IkeMessage {
+            direction: Direction::Received,
+            state: Some(
+                if ctx.ike_up {
+                    "CREATE_CHILD_SA"
+                } else {
+                    "IKE_SA_INIT"
+                }
+                .into(),
+            ),
+            phase: Some(1),
+            port: None,
+        });
+    }
+    if none_match {
+        let child = msg.contains(":ESP:") || msg.contains(":AH:");
+        if !child {
+            let remote = remote_proposals(msg);
+            let local = ctx
+                .conn
+                .as_deref()
+                .and_then(|c| ctx.local_ike.get(c))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            for a in rejected_attrs(local, &remote) {
+                v.push(EventKind::ProposalRejected { attribute: Some(a) });
+            }
+        }
+        v.push(EventKind::NoProposalAccepted {
+            phase: if child { 2 } else { 1 },
+        });
+        return v;
+    }
+    // `processing decrypted IKE_AUTH request: SK{...}`, `processed IKE_SA_INIT request from
+    // ...`, `responding to IKE_SA_INIT message (ID 0) from ... with ...`: a request this
+    // host received.
+    let request = if let Some(r) = msg.strip_prefix("responding to ") {
+        r.split_whitespace()
+            .next()
+            .filter(|_| r.contains(" message ") || r.contains(" request "))
+    } else if msg.starts_with("processing ") || msg.starts_with("processed ") {
+        msg.split_whitespace()
+            .skip(1)
+            .find(|w| *w != "decrypted" && *w != "unencrypted")
+            .filter(|_| msg.contains(" request"))
+    } else {
+        None
+    };
+    if let Some(x) =
+        request.filter(|x| x.len() > 3 && x.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
+    {
+        v.push(EventKind::IkeMessage {
+            direction: Direction::Received,
+            state: Some(x.to_string()),
+            phase: Some(crate::evidence::exchange_phase(x).unwrap_or(phase)),
+            port: None,
+        });
+    }
+    // pluto as responder found no conn whose selectors fit the child's (`No IKEv2 connection
+    // found with compatible Traffic Selectors`): it answers TS_UNACCEPTABLE.
+    if msg.contains("connection found with compatible Traffic Selectors") {
+        if let Some(n) = state {
+            ctx.child_states.insert(n);
+        }
+        v.push(EventKind::SelectorsRejected);
+        v.push(EventKind::Notify {
+            direction: Direction::Sent,
+            name: "TS_UNACCEPTABLE".into(),
+            phase: Some(2),
+        });
+        return v;
+    }
     if let Some(x) = [
         "IKE_SA_INIT",
         "IKE_AUTH",
@@ -146,7 +387,9 @@ fn kinds(msg: &str, state: Option<u64>, ctx: &mut Ctx) -> Vec<EventKind> {
     ]
     .into_iter()
     .find(|x| {
-        msg.contains(&format!("sent {x} request")) || msg.contains(&format!("sent {x} response"))
+        msg.contains(&format!("sent {x} request"))
+            || msg.contains(&format!("sent {x} response"))
+            || msg.contains(&format!("sent {x} reply"))
     }) {
         v.push(EventKind::IkeMessage {
             direction: Direction::Sent,
@@ -263,8 +506,15 @@ fn kinds(msg: &str, state: Option<u64>, ctx: &mut Ctx) -> Vec<EventKind> {
                     phase
                 }),
             });
-        } else if msg.contains("sending") && msg.contains("notification") {
-            let p = if msg.contains("SA_INIT") {
+        } else if (msg.contains("sending") || msg.starts_with("responding to "))
+            && msg.contains("notification")
+        {
+            // `responding to IKE_AUTH message (ID 1) from ... with encrypted notification
+            // AUTHENTICATION_FAILED`: the notify's own phase first (authentication is the IKE
+            // SA's, selectors the child's), then the exchange's.
+            let p = if let Some(p) = crate::evidence::notify_phase(n, None) {
+                p
+            } else if msg.contains("SA_INIT") {
                 1
             } else if msg.contains("encrypted notification") {
                 // Under the IKE SA: this side refuses the quick mode / child SA.
@@ -280,6 +530,10 @@ fn kinds(msg: &str, state: Option<u64>, ctx: &mut Ctx) -> Vec<EventKind> {
             // pluto as responder refusing the offer (Cisco's "no offers accepted").
             if n == "NO_PROPOSAL_CHOSEN" {
                 v.push(EventKind::NoProposalAccepted { phase: p });
+            }
+            // ... and refusing the child's selectors.
+            if n == "TS_UNACCEPTABLE" {
+                v.push(EventKind::SelectorsRejected);
             }
         }
     }
@@ -470,22 +724,27 @@ pub fn parse(path: &str, text: &str) -> (Vec<Event>, Option<String>) {
     let mut ctx = Ctx::default();
     let mut kernel = Kernel::default();
     let lines: Vec<&str> = text.lines().collect();
-    let push = |out: &mut Vec<Event>, i: usize, peer, kind| {
+    let push = |out: &mut Vec<Event>, i: usize, time, peer, kind| {
         let loc = Loc::line(&file, (i + 1) as u32, lines.get(i).copied().unwrap_or(""));
         out.push(Event {
             at: loc,
             device: None,
-            time: None,
+            time,
             peer,
             kind,
         });
     };
     for (i, raw) in lines.iter().enumerate() {
-        let line = raw.trim_end();
+        let raw = raw.trim_end();
+        // pluto's log file with `logtime=yes`: `Nov 29 21:23:59.075068: msg`.
+        let (mut time, line) = match logtime(raw) {
+            Some((t, m)) => (Some(t), m),
+            None => (None, raw),
+        };
         if line.starts_with('|') {
             continue;
         }
-        if let Some((h, _)) = line.split_once(" #")
+        if let Some((h, _)) = raw.split_once(" #")
             && !h.contains(['"', ' '])
             && !h.is_empty()
             && host.is_none()
@@ -493,11 +752,23 @@ pub fn parse(path: &str, text: &str) -> (Vec<Event>, Option<String>) {
             host = Some(h.to_string());
         }
         if let Some(at) = kernel.line(i, line) {
-            push(&mut out, at, None, EventKind::PhaseComplete { phase: 2 });
+            push(
+                &mut out,
+                at,
+                time,
+                None,
+                EventKind::PhaseComplete { phase: 2 },
+            );
             continue;
         }
         if let Some(peer) = traffic_row(line) {
-            push(&mut out, i, peer, EventKind::PhaseComplete { phase: 2 });
+            push(
+                &mut out,
+                i,
+                time,
+                peer,
+                EventKind::PhaseComplete { phase: 2 },
+            );
             continue;
         }
         let l = line
@@ -506,11 +777,16 @@ pub fn parse(path: &str, text: &str) -> (Vec<Event>, Option<String>) {
             .trim_start_matches("WARNING: ");
         // `"conn" #1: msg`, pluto syslog `pluto[123]: "conn" #1: msg`, Openswan test output
         // `./prog msg`.
-        let body = l
+        let body = match l
             .split_once(" pluto[")
-            .and_then(|(_, r)| r.split_once("]: "))
-            .map(|(_, r)| r)
-            .unwrap_or(l);
+            .and_then(|(pre, r)| Some((pre, r.split_once("]: ")?.1)))
+        {
+            Some((pre, r)) => {
+                time = time.or_else(|| syslog_time(pre));
+                r
+            }
+            None => l,
+        };
         let (state, prefix_peer, msg) = if let Some(rest) = body.strip_prefix("./") {
             (
                 None,
@@ -523,6 +799,16 @@ pub fn parse(path: &str, text: &str) -> (Vec<Event>, Option<String>) {
                 None => continue,
             }
         };
+        // `"conn" ...`, `"conn"[1] ...`, showstates' `#1: "conn":500 ...`.
+        ctx.conn = body
+            .strip_prefix('"')
+            .or_else(|| {
+                body.strip_prefix('#')
+                    .and_then(|b| b.split_once(": \""))
+                    .map(|(_, r)| r)
+            })
+            .and_then(|r| r.split_once('"'))
+            .map(|(c, _)| c.to_string());
         let ks = kinds(msg, state, &mut ctx);
         if ks.is_empty() {
             continue;
@@ -531,7 +817,7 @@ pub fn parse(path: &str, text: &str) -> (Vec<Event>, Option<String>) {
             .or_else(|| addr_after(msg, " from "))
             .or(prefix_peer);
         for kind in ks {
-            push(&mut out, i, peer, kind);
+            push(&mut out, i, time, peer, kind);
         }
     }
     (out, host)
@@ -712,9 +998,178 @@ mod tests {
             "\"é\"[1] é #1: é",
             "\"c\" #1: sent IKE_AUTH request; Child SA #",
             "#18446744073709551616: \"c\", type=ESP, inBytes=1",
+            "Nov 29 21:23:59.1: \"",
+            "Nov 29 21:23:59.1: | x",
+            "Nov 29 99:99:99.1: \"a\" #1: x",
+            "\"a\":   1:IKE=",
+            "\"a\":   1:IKE=---",
+            "\"a\" #1: no local proposal matches remote proposals 1:IKE:",
+            "\"a\" #1: no local proposal matches remote proposals 1:IKE:ENCR;=;DH=[",
+            "\"a\" #1: proposal 1:IKE= chosen from remote proposals 1:IKE:[",
+            "\"a\" #1: responding to",
+            "\"a\" #1: responding to X message with notification NO_PROPOSAL_CHOSEN",
+            "\"a\" #1: processing decrypted",
+            "#1: \"",
+            "x pluto[1]: ",
+            "2024-13-45T99:99 x pluto[1]: \"a\" #1: established IKE SA",
         ] {
             let _ = parse("x", t);
             let _ = looks_like(t);
+        }
+    }
+
+    #[test]
+    fn logtime_prefix_is_read() {
+        let near = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-6);
+        let (t, m) = logtime("Nov 29 21:23:59.075068: \"lab\" #1: x").unwrap_or_default();
+        assert!(
+            near(Some(t), 77_039.075_068) && m == "\"lab\" #1: x",
+            "{t} {m}"
+        );
+        assert_eq!(logtime("Nov  3 01:02:03.5: msg"), Some((3723.5, "msg")));
+        assert_eq!(logtime("Nov 29 21:23:59.075068:").map(|x| x.1), Some(""));
+        for t in [
+            "\"lab\" #1: x",
+            "Nov 29 21:23:59 09[IKE] charon",
+            "Nov 29 25:23:59.1: x",
+            "Nov 299 21:23:59.1: x",
+            "Nov 29 21:23:59.1 x",
+            "N",
+            "Nov ",
+            "Nov 2",
+            "é29 21:23:59.1: x",
+            "Nov 29 :: x",
+        ] {
+            assert!(logtime(t).is_none(), "{t}");
+        }
+        let log = "Nov 29 21:23:55.493590: Starting Pluto (Libreswan Version 4.10 IKEv2 IKEv1 XFRM) pid:24192\nNov 29 21:23:55.499152: \"lab\": added IKEv2 connection\nNov 29 21:23:55.495402: using Linux xfrm kernel support code on #1 SMP PREEMPT_DYNAMIC @0\nNov 29 21:23:59.070016: | debug NO_PROPOSAL_CHOSEN\nNov 29 21:23:59.071272: \"lab\" #1: sent IKE_SA_INIT reply {cipher=AES_CBC_256 integ=HMAC_SHA2_256_128 prf=HMAC_SHA2_256 group=MODP2048}\nNov 29 21:24:02.561659: \"lab\" #1: responder established IKE SA; authenticated peer using authby=secret and ID_FQDN '@left.example'\n";
+        assert!(looks_like(log));
+        assert_eq!(
+            crate::ingest::detect(log),
+            crate::ingest::Kind::LibreswanLog
+        );
+        let (ev, host) = parse("pluto.log", log);
+        assert_eq!(host, None, "a timestamp is no prompt");
+        let k: Vec<String> = ev.iter().map(|e| format!("{:?}", e.kind)).collect();
+        assert_eq!(ev.len(), 2, "{k:?}");
+        assert!(
+            matches!(&ev[0].kind, EventKind::IkeMessage { direction: Direction::Sent, state: Some(s), phase: Some(1), .. } if s == "IKE_SA_INIT"),
+            "{k:?}"
+        );
+        assert!(near(ev[0].time, 77_039.071_272), "{:?}", ev[0].time);
+        assert!(matches!(ev[1].kind, EventKind::PhaseComplete { phase: 1 }));
+        assert!(near(ev[1].time, 77_042.561_659), "{:?}", ev[1].time);
+        // The syslog prefix gives the time too.
+        let (ev, _) = parse(
+            "messages",
+            "Nov 29 21:23:59 east pluto[123]: \"lab\" #1: responder established IKE SA; x\n2024-11-29T08:00:01.5+01:00 east pluto[9]: \"lab\" #1: established IKE SA\n",
+        );
+        assert_eq!(ev[0].time, Some(77_039.0));
+        assert_eq!(ev[1].time, Some(28_801.5));
+    }
+
+    /// The lines of the lab's pluto.log (libreswan 4.10 as responder to strongSwan): each
+    /// refusal this host makes.
+    #[test]
+    fn responder_refusals_in_pluto_log() {
+        let ike = "Nov 29 21:23:55.499094: \"lab\":   1:IKE=AES_CBC_128-HMAC_SHA1-HMAC_SHA1_96-MODP2048\nNov 29 21:23:55.598107: \"lab\" #1: no local proposal matches remote proposals 1:IKE:ENCR=AES_CBC_256;INTEG=HMAC_SHA2_256_128;PRF=HMAC_SHA2_256;DH=MODP2048\nNov 29 21:23:55.598130: \"lab\" #1: responding to IKE_SA_INIT message (ID 0) from 198.51.100.1:500 with unencrypted notification NO_PROPOSAL_CHOSEN\nNov 29 21:23:55.598135: \"lab\" #1: encountered fatal error in state STATE_V2_PARENT_R0\nNov 29 21:23:55.598181: \"lab\" #1: deleting state (STATE_V2_PARENT_R0) aged 0.000096s and NOT sending notification\n";
+        let (ev, _) = parse("pluto.log", ike);
+        let k: Vec<String> = ev.iter().map(|e| format!("{:?}", e.kind)).collect();
+        assert_eq!(
+            k,
+            [
+                "IkeMessage { direction: Received, state: Some(\"IKE_SA_INIT\"), phase: Some(1), port: None }",
+                "ProposalRejected { attribute: Some(Encryption) }",
+                "ProposalRejected { attribute: Some(Hash) }",
+                "NoProposalAccepted { phase: 1 }",
+                "IkeMessage { direction: Received, state: Some(\"IKE_SA_INIT\"), phase: Some(1), port: None }",
+                "Notify { direction: Sent, name: \"NO_PROPOSAL_CHOSEN\", phase: Some(1) }",
+                "NoProposalAccepted { phase: 1 }",
+            ]
+        );
+        assert_eq!(
+            ev[5].peer.map(|p| p.to_string()).as_deref(),
+            Some("198.51.100.1")
+        );
+
+        let psk = "Nov 29 21:23:59.070016: \"lab\" #1: proposal 1:IKE=AES_CBC_256-HMAC_SHA2_256-HMAC_SHA2_256_128-MODP2048 chosen from remote proposals 1:IKE:ENCR=AES_CBC_256;INTEG=HMAC_SHA2_256_128;PRF=HMAC_SHA2_256;DH=MODP2048[first-match]\nNov 29 21:23:59.075016: \"lab\" #1: processing decrypted IKE_AUTH request: SK{IDi,N(INITIAL_CONTACT),IDr,AUTH,SA,TSi,TSr}\nNov 29 21:23:59.075036: \"lab\" #1: WARNING: '@right.example' PSK length of 14 bytes is too short for PRF HMAC_SHA2_256 in FIPS mode (16 bytes required)\nNov 29 21:23:59.075061: \"lab\" #1: authentication failed: computed hash does not match hash received from peer ID_FQDN '@left.example'\nNov 29 21:23:59.075068: \"lab\" #1: responding to IKE_AUTH message (ID 1) from 198.51.100.1:4500 with encrypted notification AUTHENTICATION_FAILED\n";
+        let k = kinds_of(psk);
+        assert_eq!(
+            k,
+            [
+                "IkeMessage { direction: Received, state: Some(\"IKE_SA_INIT\"), phase: Some(1), port: None }",
+                "IkeMessage { direction: Received, state: Some(\"IKE_AUTH\"), phase: Some(1), port: None }",
+                "Notify { direction: Sent, name: \"AUTHENTICATION_FAILED\", phase: Some(1) }",
+                "IkeMessage { direction: Received, state: Some(\"IKE_AUTH\"), phase: Some(1), port: None }",
+                "Notify { direction: Sent, name: \"AUTHENTICATION_FAILED\", phase: Some(1) }",
+            ]
+        );
+
+        let ts = "Nov 29 21:24:02.561659: \"lab\" #1: responder established IKE SA; authenticated peer using authby=secret and ID_FQDN '@left.example'\nNov 29 21:24:02.561808: \"lab\" #2: No IKEv2 connection found with compatible Traffic Selectors\nNov 29 21:24:05.001038: \"lab\" #1: deleting state (STATE_V2_ESTABLISHED_IKE_SA) aged 2.444802s and sending notification\n";
+        let k = kinds_of(ts);
+        assert_eq!(
+            k,
+            [
+                "PhaseComplete { phase: 1 }",
+                "SelectorsRejected",
+                "Notify { direction: Sent, name: \"TS_UNACCEPTABLE\", phase: Some(2) }",
+            ]
+        );
+    }
+
+    #[test]
+    fn refused_ike_attributes() {
+        let l = |s: &str| local_proposal(s).into_iter().collect::<Vec<_>>();
+        let r = remote_proposals;
+        use crate::evidence::Rejected::*;
+        // Only the DH group differs.
+        assert_eq!(
+            rejected_attrs(
+                &l("1:IKE=AES_CBC-HMAC_SHA2_256-HMAC_SHA2_256_128-MODP2048+MODP3072"),
+                &r("1:IKE:ENCR=AES_CBC_256;INTEG=HMAC_SHA2_256_128;PRF=HMAC_SHA2_256;DH=DH19")
+            ),
+            [Group]
+        );
+        // AEAD: no integrity on either side; a second remote proposal matches.
+        assert!(
+            rejected_attrs(
+                &l("1:IKE=AES_GCM_16_256-HMAC_SHA2_512-NONE-DH19"),
+                &r(
+                    "1:IKE:ENCR=AES_CBC_128;PRF=HMAC_SHA1;INTEG=HMAC_SHA1_96;DH=MODP1024 2:IKE:ENCR=AES_GCM_16_256;PRF=HMAC_SHA2_512;DH=DH19[first-match]"
+                )
+            )
+            .is_empty()
+        );
+        assert!(rejected_attrs(&[], &r("1:IKE:ENCR=AES_CBC_256")).is_empty());
+        assert!(local_proposal("1:ESP=AES_CBC_256-HMAC_SHA2_256_128").is_none());
+        assert!(local_proposal("x:IKE=A-B").is_none());
+    }
+
+    /// `ipsec status` lists pluto's interfaces as `interface eth1 192.1.2.45:UDP/500`: not an
+    /// IOS configuration, and nothing in it is an event but its states.
+    #[test]
+    fn status_dump_is_pluto_output() {
+        let t = "west #\n ipsec status\nusing kernel interface: xfrm\n \ninterface lo 127.0.0.1:UDP/4500 (NAT)\ninterface lo 127.0.0.1:UDP/500\ninterface eth0 192.0.1.254:UDP/4500 (NAT)\ninterface eth1 192.1.2.45:UDP/500\n \nfips mode=disabled;\n \nConnection list:\n \n\"westnet-eastnet\": 192.0.1.0/24===192.1.2.45[@west]...192.1.2.23[@east]===192.0.2.0/24; unrouted; my_ip=unset; their_ip=unset;\n\"westnet-eastnet\":   policy: IKEv1+RSASIG+ENCRYPT+TUNNEL+PFS+IKE_FRAG_ALLOW+ESN_NO+ESN_YES;\n\"westnet-eastnet\":   retransmit-interval: 9999ms; retransmit-timeout: 99s; iketcp:no; iketcp-port:4500;\n\"westnet-eastnet\":   dpd: passive; delay:0s; timeout:0s\n \nTotal IPsec connections: loaded 1, routed 0, active 0\n \nState Information: DDoS cookies not required, Accepting new IKE connections\nIKE SAs: total(0), half-open(0), open(0), authenticated(0), anonymous(0)\nIPsec SAs: total(0), authenticated(0), anonymous(0)\n \n#1: \"westnet-eastnet\":500 STATE_MAIN_I4 (ISAKMP SA established); REPLACE in 2000s; newest;\n#2: \"westnet-eastnet\":500 STATE_QUICK_I2 (IPsec SA established); REPLACE in 2000s; newest; eroute owner;\n";
+        assert!(!crate::ingest::cisco_ios::looks_like(t));
+        assert_eq!(crate::ingest::detect(t), crate::ingest::Kind::LibreswanLog);
+        assert_eq!(
+            kinds_of(t),
+            ["PhaseComplete { phase: 1 }", "PhaseComplete { phase: 2 }"]
+        );
+        // IOS interfaces still count.
+        for ios in [
+            "hostname r1\ninterface GigabitEthernet0/0.100\n",
+            "interface Tunnel 1\ninterface Serial0/0 point-to-point\n",
+            "interface Virtual-Template1 type tunnel\n!\n",
+        ] {
+            assert!(crate::ingest::cisco_ios::looks_like(ios), "{ios}");
+        }
+        for not in [
+            "interface eth0 192.0.1.254:UDP/4500 (NAT)\ninterface eth1 192.1.2.45:UDP/500\n",
+            "interface ID, so static routes\ninterface lo 127.0.0.1:UDP/500\n",
+            "interface \ninterface -1\ninterface Gi\n",
+        ] {
+            assert!(!crate::ingest::cisco_ios::looks_like(not), "{not}");
         }
     }
 
