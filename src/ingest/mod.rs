@@ -370,7 +370,7 @@ fn pluto(case: &mut Case, inp: &Input) {
         .peer
         .clone()
         .or(host)
-        .unwrap_or_else(|| cisco_ios::file_stem(&inp.path));
+        .unwrap_or_else(|| strongswan::name_from_path(&inp.path));
     let counted = events.len() as u64;
     let out = OutputFile {
         path: inp.path.clone(),
@@ -382,12 +382,14 @@ fn pluto(case: &mut Case, inp: &Input) {
     add_output(case, out, crate::model::Platform::Libreswan, events);
 }
 
-/// A capture's events belong to the peer it was taken on (`NAME=PATH`, else the file name).
+/// A capture's events belong to the peer it was taken on (`NAME=PATH`, else the file name or,
+/// for a generic one, its folder).
 fn capture(case: &mut Case, inp: &Input, progress: &dyn Progress) {
+    // `right/outside.pcap` is right's: generic file names defer to their folder.
     let name = inp
         .peer
         .clone()
-        .unwrap_or_else(|| cisco_ios::file_stem(&inp.path));
+        .unwrap_or_else(|| strongswan::name_from_path(&inp.path));
     let file: std::sync::Arc<str> = std::sync::Arc::from(inp.path.as_str());
     // No BufReader: the capture reader has its own buffer, and a second copy of every byte is
     // a fifth of the time on a large capture.

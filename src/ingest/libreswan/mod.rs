@@ -26,6 +26,7 @@ fn loaded_conns(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for l in text.lines() {
         let l = l.trim();
+        let l = pluto::logtime(l).map_or(l, |(_, rest)| rest);
         let l = l
             .split_once(" pluto[")
             .and_then(|(_, r)| r.split_once("]: "))
@@ -33,11 +34,19 @@ fn loaded_conns(text: &str) -> Vec<String> {
         // Only what pluto says counts: an `ipsec auto --add` may fail ("failed to add
         // connection").
         let name = l.strip_prefix('"').and_then(|rest| {
-            rest.split_once('"')
-                .and_then(|(n, r)| (r.starts_with(": added") || r.starts_with(" #")).then_some(n))
+            rest.split_once('"').and_then(|(n, r)| {
+                // `"conn"[1] 192.1.2.23 #1: ...`: an instance of a template conn.
+                let r = match r.strip_prefix('[') {
+                    Some(inst) => inst
+                        .split_once(' ')
+                        .map_or(inst, |(_, x)| x)
+                        .trim_start_matches(|c: char| c.is_ascii_hexdigit() || ".:".contains(c)),
+                    None => r,
+                };
+                (r.starts_with(": added") || r.starts_with(" #")).then_some(n)
+            })
         });
-        // `"westnet-eastnet"[1] ...`: an instance of a template conn.
-        if let Some(n) = name.map(|n| n.split('[').next().unwrap_or(n))
+        if let Some(n) = name
             && !n.is_empty()
             && !out.iter().any(|o| o == n)
         {
@@ -105,7 +114,7 @@ pub(crate) fn attach(
                 i.peer
                     .clone()
                     .or_else(|| prompt_host(&i.text))
-                    .unwrap_or_else(|| super::cisco_ios::file_stem(&i.path))
+                    .unwrap_or_else(|| name_from_path(&i.path))
                     .eq_ignore_ascii_case(name)
             })
             .flat_map(|i| loaded_conns(&i.text))
@@ -159,4 +168,22 @@ pub(crate) fn attach(
         super::merge(&mut case.devices, dev);
     }
     rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loaded_conns_are_what_pluto_says_it_added_or_used() {
+        let log = "Nov 29 21:23:59.075068: \"lab\": added IKEv2 connection\n\
+                   \"tmpl\"[1] 192.1.2.23 #1: sent IKE_SA_INIT request\n\
+                   \"bad\": failed to add connection: no IKEv1\n\
+                   ipsec auto --add other\n";
+        assert_eq!(loaded_conns(log), ["lab", "tmpl"]);
+        assert_eq!(
+            prompt_host("west #\n ipsec status\n").as_deref(),
+            Some("west")
+        );
+    }
 }

@@ -116,6 +116,12 @@ const GENERIC_STEMS: &[&str] = &[
     "journal",
     "log",
     "auth",
+    "pluto",
+    "outside",
+    "inside",
+    "capture",
+    "dump",
+    "tcpdump",
 ];
 
 /// The host a file is about when nothing in it says: its name (`moon.conf`), or the nearest
