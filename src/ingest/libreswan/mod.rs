@@ -56,6 +56,37 @@ fn loaded_conns(text: &str) -> Vec<String> {
     out
 }
 
+/// The addresses pluto listens on (`adding UDP interface eth1 192.1.2.45:500`, and
+/// `ipsec status`'s `interface eth1 192.1.2.45:UDP/500`): the host's own.
+fn interface_addrs(text: &str) -> Vec<std::net::IpAddr> {
+    let mut out = Vec::new();
+    for l in text.lines() {
+        let l = pluto::logtime(l.trim()).map_or(l.trim(), |(_, rest)| rest);
+        let Some(rest) = l
+            .strip_prefix("interface ")
+            .or_else(|| l.split_once(" interface ").map(|(_, r)| r))
+            .filter(|_| l.starts_with("interface ") || l.starts_with("adding "))
+        else {
+            continue;
+        };
+        let Some(addr) = rest.split_whitespace().nth(1) else {
+            continue;
+        };
+        // `192.1.2.23:UDP/500` or `10.0.0.1:500`.
+        let host = match addr.find(":UDP").or_else(|| addr.find(":TCP")) {
+            Some(at) => &addr[..at],
+            None => addr.rsplit_once(':').map_or(addr, |(h, _)| h),
+        };
+        if let Ok(ip) = host.trim_matches(['[', ']']).parse::<std::net::IpAddr>()
+            && !ip.is_loopback()
+            && !out.contains(&ip)
+        {
+            out.push(ip);
+        }
+    }
+    out
+}
+
 /// The host of a console transcript's prompt (`west #`).
 fn prompt_host(text: &str) -> Option<String> {
     text.lines().find_map(|l| {
@@ -107,7 +138,7 @@ pub(crate) fn attach(
                 peers.push(p);
             }
         }
-        let loaded: Vec<String> = inputs
+        let logs: Vec<&Input> = inputs
             .iter()
             .filter(|i| i.stream.is_none() && pluto::looks_like(&i.text))
             .filter(|i| {
@@ -117,10 +148,11 @@ pub(crate) fn attach(
                     .unwrap_or_else(|| name_from_path(&i.path))
                     .eq_ignore_ascii_case(name)
             })
-            .flat_map(|i| loaded_conns(&i.text))
             .collect();
+        let loaded: Vec<String> = logs.iter().flat_map(|i| loaded_conns(&i.text)).collect();
         Hint {
             name: name.to_string(),
+            local: logs.iter().flat_map(|i| interface_addrs(&i.text)).collect(),
             peers,
             loaded: (!loaded.is_empty()).then_some(loaded),
             ..Hint::default()
@@ -181,6 +213,13 @@ mod tests {
                    \"bad\": failed to add connection: no IKEv1\n\
                    ipsec auto --add other\n";
         assert_eq!(loaded_conns(log), ["lab", "tmpl"]);
+        let status = "interface lo 127.0.0.1:UDP/500\ninterface eth1 192.1.2.23:UDP/4500 (NAT)\n\
+                      adding UDP interface eth0 10.0.0.1:500\ninterface ID, so the prose\n";
+        let ips: Vec<String> = interface_addrs(status)
+            .iter()
+            .map(|i| i.to_string())
+            .collect();
+        assert_eq!(ips, ["192.1.2.23", "10.0.0.1"]);
         assert_eq!(
             prompt_host("west #\n ipsec status\n").as_deref(),
             Some("west")
