@@ -243,6 +243,9 @@ impl Advisor for Libreswan {
     }
 
     fn probe(&self, dev: &Device, probe: &Probe) -> Vec<String> {
+        if let Some(v) = super::linux::probe(probe) {
+            return v;
+        }
         match probe {
             Probe::ShowIkeSa => vec![
                 "ipsec whack --showstates".into(),
@@ -261,26 +264,6 @@ impl Advisor for Libreswan {
                 "ipsec whack --debug all   # or plutodebug=all in config setup".into(),
                 "journalctl -u ipsec -f".into(),
             ],
-            Probe::DebugIpsec => vec!["ip xfrm monitor".into()],
-            Probe::ShowRoute { dest } => vec![format!("ip route get {dest}")],
-            Probe::Ping { dest, source } => vec![match source {
-                Some(s) => format!("ping -c 3 -I {s} {dest}"),
-                None => format!("ping -c 3 {dest}"),
-            }],
-            Probe::PingDf {
-                dest,
-                source,
-                sizes,
-            } => sizes
-                .iter()
-                .map(|n| match source {
-                    Some(s) => format!("ping -M do -c 2 -s {n} -I {s} {dest}"),
-                    None => format!("ping -M do -c 2 -s {n} {dest}"),
-                })
-                .collect(),
-            Probe::ShowInterface { .. } => vec!["ip -s addr show".into()],
-            Probe::ShowAcl { .. } => vec!["iptables -L -n -v".into(), "nft list ruleset".into()],
-            Probe::ShowClock => vec!["date -u".into()],
             Probe::ShowRunningConfig => {
                 vec!["ipsec addconn --checkconfig".into(), "ipsec status".into()]
             }
@@ -301,7 +284,14 @@ impl Advisor for Libreswan {
                     ),
                 }]
             }
-            Probe::Capture { .. } => generic::Generic.probe(dev, probe),
+            Probe::Capture { .. }
+            | Probe::DebugIpsec
+            | Probe::ShowRoute { .. }
+            | Probe::Ping { .. }
+            | Probe::PingDf { .. }
+            | Probe::ShowInterface { .. }
+            | Probe::ShowAcl { .. }
+            | Probe::ShowClock => generic::Generic.probe(dev, probe),
         }
     }
 }

@@ -5,6 +5,7 @@ mod cisco_asa;
 mod cisco_ios;
 pub(crate) mod generic;
 mod libreswan;
+mod linux;
 mod strongswan;
 
 use crate::diagnose::{Probe, Remedy};
