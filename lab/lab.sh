@@ -2,7 +2,7 @@
 # The strongSwan fault-injection lab: two gateways and an "ISP" router in network namespaces,
 # one charon per gateway (userspace libipsec, so no kernel ESP is needed), one fault per
 # scenario. For each scenario it collects what a user would have from each gateway — configs,
-# charon log, outside-interface capture, `swanctl --list-sas` — under OUT/<scenario>/{left,right}/
+# charon log, outside-interface capture, `swanctl --list-sas` and `--list-conns` — under OUT/<scenario>/{left,right}/
 # (the lab's own notes, the initiate output and the user pings, go to OUT/<scenario>/).
 # It never reads the middle router's own state into the evidence. In the libreswan-* scenarios
 # the right gateway is libreswan's pluto instead (ipsec.conf, ipsec.secrets, pluto.log,
@@ -343,6 +343,7 @@ NFT
     local ns="$P"l; [ $side = right ] && ns="$P"r
     [ -f "$dir/$side/swanctl.conf" ] || continue
     ip netns exec "$ns" swanctl --list-sas --uri "unix://$dir/$side/charon.vici" >"$dir/$side/list-sas.txt" 2>&1 || true
+    ip netns exec "$ns" swanctl --list-conns --uri "unix://$dir/$side/charon.vici" >"$dir/$side/list-conns.txt" 2>&1 || true
   done
   cleanup
   rm -f "$dir"/*/charon.vici

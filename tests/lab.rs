@@ -165,6 +165,17 @@ const LIBRESWAN_ALONE: &[(&str, &str)] = &[
     ("libreswan-ts", "crypto-acl-asymmetric"),
 ];
 
+/// `swanctl --list-conns` of both gateways alone: what charon loaded (versions, addresses,
+/// identities, selectors) without proposals or keys. IKEv2 narrows the ts-v2 selectors (a
+/// note, no fault); IKEv1 cannot, so ts-v1's refusal shows from the listings.
+const LISTINGS_ALONE: &[(&str, &str)] = &[
+    ("healthy-v2", "healthy"),
+    ("healthy-v1", "healthy"),
+    ("nat-healthy", "healthy"),
+    ("ts-v2", "healthy"),
+    ("ts-v1", "crypto-acl-asymmetric"),
+];
+
 fn diagnose(args: &[String]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_ipsec-doctor"))
         .args(["diagnose", "--format", "json"])
@@ -231,6 +242,13 @@ fn check(out: &Path) -> Vec<String> {
                 .map(|f| format!("right={}", f.display()))
                 .collect();
             runs.push(("libreswan side alone", want, args));
+        }
+        if let Some((_, want)) = LISTINGS_ALONE.iter().find(|(n, _)| *n == c.name) {
+            let args = ["left", "right"]
+                .iter()
+                .map(|side| format!("{side}={}", d.join(side).join("list-conns.txt").display()))
+                .collect();
+            runs.push(("connection listings alone", want, args));
         }
         for (what, want, args) in runs {
             let r = diagnose(&args);

@@ -8,6 +8,7 @@
 
 pub(crate) mod build;
 mod charon_log;
+mod list_conns;
 mod list_sas;
 pub(crate) mod proposals;
 mod settings;
@@ -30,6 +31,8 @@ pub enum Flavor {
     Stroke,
     Secrets,
     Output,
+    /// `swanctl --list-conns`: a partial configuration.
+    Conns,
 }
 
 fn strip_hash_comment(l: &str) -> &str {
@@ -40,6 +43,9 @@ fn strip_hash_comment(l: &str) -> &str {
 pub fn flavor(text: &str) -> Option<Flavor> {
     if charon_log::looks_like(text) {
         return Some(Flavor::Output);
+    }
+    if list_conns::looks_like(text) {
+        return Some(Flavor::Conns);
     }
     let lines = || text.lines().take(5000).map(strip_hash_comment);
     let swanctl = lines().any(|l| {
@@ -72,7 +78,7 @@ pub fn flavor(text: &str) -> Option<Flavor> {
 pub fn looks_like_config(text: &str) -> bool {
     matches!(
         flavor(text),
-        Some(Flavor::Swanctl | Flavor::Stroke | Flavor::Secrets)
+        Some(Flavor::Swanctl | Flavor::Stroke | Flavor::Secrets | Flavor::Conns)
     )
 }
 
@@ -122,6 +128,8 @@ const GENERIC_STEMS: &[&str] = &[
     "capture",
     "dump",
     "tcpdump",
+    "list-conns",
+    "list-sas",
 ];
 
 /// The host a file is about when nothing in it says: its name (`moon.conf`), or the nearest
@@ -210,11 +218,19 @@ pub fn parse_output(path: &str, text: &str) -> (Output, Vec<String>) {
 pub(crate) fn attach(case: &mut Case, inputs: &[Input], idx: &[usize], progress: &dyn Progress) {
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     let mut outputs: Vec<usize> = Vec::new();
+    let mut listings: Vec<usize> = Vec::new();
     for &i in idx {
         let Some(inp) = inputs.get(i) else { continue };
-        if flavor(&inp.text) == Some(Flavor::Output) {
-            outputs.push(i);
-            continue;
+        match flavor(&inp.text) {
+            Some(Flavor::Output) => {
+                outputs.push(i);
+                continue;
+            }
+            Some(Flavor::Conns) => {
+                listings.push(i);
+                continue;
+            }
+            _ => {}
         }
         let name = inp
             .peer
@@ -243,6 +259,29 @@ pub(crate) fn attach(case: &mut Case, inputs: &[Input], idx: &[usize], progress:
         // Fragments read through an include are this host's configuration, not unknown files.
         case.unrecognised
             .retain(|u| !used.contains(&settings::normalise(u)));
+        super::merge(&mut case.devices, dev);
+    }
+    // A listing of the loaded connections describes part of a host's configuration: it
+    // fills in what that host's files do not say (or stands alone).
+    for &i in &listings {
+        let Some(inp) = inputs.get(i) else { continue };
+        let mut parsed = build::Parsed::default();
+        list_conns::read(&inp.path, &inp.text, &mut parsed);
+        let owner = parsed
+            .conns
+            .iter()
+            .flat_map(|c| c.local_addrs.iter())
+            .filter_map(|v| v.text.parse::<std::net::IpAddr>().ok())
+            .find_map(|a| case.devices.iter().find(|d| d.owns(a)).map(|d| d.name.clone()));
+        let name = inp
+            .peer
+            .clone()
+            .or(owner)
+            .unwrap_or_else(|| name_from_path(&inp.path));
+        let file: Arc<str> = Arc::from(inp.path.as_str());
+        parsed.files.push(inp.path.clone());
+        let mut dev = build::device(&name, &file, parsed);
+        dev.known = list_conns::known(dev.known.interfaces);
         super::merge(&mut case.devices, dev);
     }
     for &i in &outputs {
