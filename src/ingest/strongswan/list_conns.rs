@@ -219,7 +219,10 @@ mod tests {
         assert_eq!(c.local_addrs[0].text, "203.0.113.1");
         assert_eq!(c.remote_addrs[0].text, "%any");
         assert_eq!(c.local_auth.as_ref().map(|v| v.text.as_str()), Some("psk"));
-        assert_eq!(c.remote_id.as_ref().map(|v| v.text.as_str()), Some("left.example"));
+        assert_eq!(
+            c.remote_id.as_ref().map(|v| v.text.as_str()),
+            Some("left.example")
+        );
         let ch = &c.children[0];
         assert_eq!(ch.remote_ts.len(), 2);
         assert_eq!(ch.local_ts[0].loc.line, Some(9));

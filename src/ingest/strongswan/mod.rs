@@ -272,7 +272,12 @@ pub(crate) fn attach(case: &mut Case, inputs: &[Input], idx: &[usize], progress:
             .iter()
             .flat_map(|c| c.local_addrs.iter())
             .filter_map(|v| v.text.parse::<std::net::IpAddr>().ok())
-            .find_map(|a| case.devices.iter().find(|d| d.owns(a)).map(|d| d.name.clone()));
+            .find_map(|a| {
+                case.devices
+                    .iter()
+                    .find(|d| d.owns(a))
+                    .map(|d| d.name.clone())
+            });
         let name = inp
             .peer
             .clone()
