@@ -206,6 +206,17 @@ pub fn parse_configs(name: &str, files: &[(&str, &str)]) -> Device {
     parse_group(name, files, HashMap::new(), false).0
 }
 
+/// `swanctl --list-conns` output as the partial device it describes, named after its file.
+pub fn parse_listing(path: &str, text: &str) -> Device {
+    let mut parsed = build::Parsed::default();
+    list_conns::read(path, text, &mut parsed);
+    parsed.files.push(path.to_string());
+    let file: Arc<str> = Arc::from(path);
+    let mut dev = build::device(&name_from_path(path), &file, parsed);
+    dev.known = list_conns::known(dev.known.interfaces);
+    dev
+}
+
 /// One file of output; each event's device is the host of the prompt or syslog line before
 /// it, when there is one.
 pub fn parse_output(path: &str, text: &str) -> (Output, Vec<String>) {
@@ -265,28 +276,17 @@ pub(crate) fn attach(case: &mut Case, inputs: &[Input], idx: &[usize], progress:
     // fills in what that host's files do not say (or stands alone).
     for &i in &listings {
         let Some(inp) = inputs.get(i) else { continue };
-        let mut parsed = build::Parsed::default();
-        list_conns::read(&inp.path, &inp.text, &mut parsed);
-        let owner = parsed
-            .conns
-            .iter()
-            .flat_map(|c| c.local_addrs.iter())
-            .filter_map(|v| v.text.parse::<std::net::IpAddr>().ok())
-            .find_map(|a| {
-                case.devices
-                    .iter()
-                    .find(|d| d.owns(a))
-                    .map(|d| d.name.clone())
-            });
-        let name = inp
-            .peer
-            .clone()
-            .or(owner)
-            .unwrap_or_else(|| name_from_path(&inp.path));
-        let file: Arc<str> = Arc::from(inp.path.as_str());
-        parsed.files.push(inp.path.clone());
-        let mut dev = build::device(&name, &file, parsed);
-        dev.known = list_conns::known(dev.known.interfaces);
+        let mut dev = parse_listing(&inp.path, &inp.text);
+        // Named by `NAME=PATH`, else by the device that owns its local addresses.
+        let owner = dev.addresses().find_map(|a| {
+            case.devices
+                .iter()
+                .find(|d| d.owns(a))
+                .map(|d| d.name.clone())
+        });
+        if let Some(name) = inp.peer.clone().or(owner) {
+            dev.name = name;
+        }
         super::merge(&mut case.devices, dev);
     }
     for &i in &outputs {
