@@ -335,6 +335,19 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                     .check(&other, "compare the keys; with certificates, see the identity and certificate it expects", vec![Probe::ShowKeys, Probe::DebugIke]),
             );
         }
+        if s.any(|k| matches!(k, EventKind::OwnCertInvalid)) {
+            push(
+                Finding::new(
+                    Cause::CertInvalid,
+                    d,
+                    format!("{d}'s own certificate is expired or not yet valid, so {other} refuses it when {d} authenticates with it."),
+                )
+                .certain()
+                .evidence(s.locs(|k| matches!(k, EventKind::OwnCertInvalid)))
+                .fix(d, vec![Remedy::EnrollCertificate { trustpoint: None }])
+                .check(d, "see the certificate's validity dates", vec![Probe::ShowCertificates, Probe::ShowClock]),
+            );
+        }
         if s.any(|k| matches!(k, EventKind::CertInvalid)) {
             let dev = devices.iter().find(|x| x.name == d);
             let why = dev.and_then(|x| super::clock::judge(x, devices));

@@ -78,6 +78,7 @@ fn what(e: &Event) -> Option<String> {
         EventKind::Authenticated => format!("authenticates{peer}"),
         EventKind::SelectorsRejected => format!("refuses the proxy identities of{peer}"),
         EventKind::CertInvalid => format!("refuses the certificate of{peer}"),
+        EventKind::OwnCertInvalid => "holds an expired certificate of its own".into(),
         EventKind::AuthRefusedByPeer => format!("is refused authentication by{peer}"),
         EventKind::QuickModeBadCert => format!("refuses the identity of{peer}"),
         EventKind::PhaseComplete { phase } => format!("completes phase {phase} with{peer}"),

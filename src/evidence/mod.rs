@@ -79,6 +79,9 @@ pub enum EventKind {
     /// The responder found no policy for the proposed proxy identities / traffic selectors.
     SelectorsRejected,
     CertInvalid,
+    /// This device's own certificate is unusable (expired, not yet valid): the peer will
+    /// refuse it.
+    OwnCertInvalid,
     /// The peer answered this device's authentication message (main mode 5) with a notify
     /// that has no hash: it refused our key or certificate ("Notify has no hash. Rejected.").
     AuthRefusedByPeer,

@@ -108,6 +108,16 @@ pub(super) fn explain(term: &str, kind: &EventKind) -> Option<Explanation> {
                 "show crypto pki certificates (validity dates)",
             ],
         ),
+        EventKind::OwnCertInvalid => entry(
+            "own certificate unusable",
+            "This device's own certificate is expired or not yet valid: the peer will refuse it.",
+            P1,
+            &[CertInvalid],
+            &[
+                "list the certificates and their validity dates",
+                "renew the certificate (or correct the clock) and reload it",
+            ],
+        ),
         EventKind::AuthRefusedByPeer => entry(
             "authentication refused by the peer",
             "After main mode message 5 the peer answered with an unauthenticated notify: it could not verify this device (different pre-shared key, or a certificate it does not accept).",

@@ -579,6 +579,12 @@ fn kinds(msg: &str, state: Option<u64>, ctx: &mut Ctx) -> Vec<EventKind> {
             attribute: Some(crate::evidence::Rejected::Auth),
         });
         v.push(EventKind::NoProposalAccepted { phase: 1 });
+    } else if msg.starts_with("WARNING:")
+        && msg.contains("certificate")
+        && msg.contains("has expired")
+    {
+        // Said when the conn is loaded, of the certificate its own end presents.
+        v.push(EventKind::OwnCertInvalid);
     } else if cert_refused(msg) {
         v.push(EventKind::CertInvalid);
     } else if msg.contains("Possible authentication failure") {
@@ -968,6 +974,12 @@ mod tests {
         assert_eq!(k[1], "NoProposalAccepted { phase: 1 }");
         assert_eq!(k[2], "CertInvalid");
         assert_eq!(k[3], "CertInvalid");
+        // Said when the conn loads: this host's own certificate, not the peer's.
+        let (ev, _) = parse(
+            "east.console.txt",
+            "\"east\": WARNING: groundhog right certificate 'east-expired' has expired\n",
+        );
+        assert!(matches!(ev[0].kind, EventKind::OwnCertInvalid));
         assert_eq!(k[4], "NoKey");
     }
 
