@@ -292,3 +292,24 @@ fn libreswan_scenarios_from_both_hosts_configs_and_transcripts() {
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert!(SCENARIOS.len() >= 60);
 }
+
+#[test]
+fn ikev2_authentication_methods_are_compared_from_configs_alone() {
+    // west proves itself with NULL and wants RSA signatures from east; east uses NULL.
+    let dir = fixture("corpus/config/libreswan/ikev2-asymmetric-16-auth-mismatch");
+    let (exit, r) = run(&[dir.join("west.conf"), dir.join("east.conf")]);
+    assert_eq!(exit, 1);
+    assert_eq!(r["verdict"], "ike-proposal-mismatch", "{r:#}");
+    let summary = r["findings"][0]["summary"].as_str().unwrap_or("");
+    assert!(
+        summary.contains("NULL authentication") && summary.contains("RSA signature"),
+        "{summary}"
+    );
+    // The healthy PSK pair is not flagged.
+    let ok = fixture("corpus/config/libreswan/ikev2-05-basic-psk");
+    let (_, r) = run(&[ok.join("west.conf"), ok.join("east.conf")]);
+    assert!(
+        !codes(&r, "error").contains(&"ike-proposal-mismatch".to_string()),
+        "{r:#}"
+    );
+}

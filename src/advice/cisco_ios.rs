@@ -113,7 +113,8 @@ fn auth(a: &AuthMethod) -> &'static str {
         AuthMethod::RsaSig => "rsa-sig",
         AuthMethod::RsaEncr => "rsa-encr",
         AuthMethod::EcdsaSig => "ecdsa-sig",
-        AuthMethod::Eap => "pre-share",
+        // IOS has neither as an IKE policy method: the nearest one it can offer.
+        AuthMethod::Eap | AuthMethod::Null => "pre-share",
     }
 }
 

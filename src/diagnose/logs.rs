@@ -189,7 +189,7 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                     Cause::IkeProposalMismatch,
                     d,
                     format!(
-                        "{d} rejected every IKE proposal from {other} (\"no offers accepted\"){}.",
+                        "{d} rejected every IKE proposal from {other}{}.",
                         if attrs.is_empty() {
                             String::new()
                         } else {

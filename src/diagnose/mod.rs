@@ -131,6 +131,9 @@ pub fn diagnose(case: &Case) -> Diagnosis {
                         unsure_of_auth(&mut out, &leg.a.name);
                     }
                 }
+                if agreed.is_some() {
+                    phase1::auth_methods(&leg, &mut out);
+                }
                 if let (Some(ag), true) = (&agreed, ka.keys && kb.keys) {
                     phase1::authenticate(&leg, ag, &mut out);
                 }

@@ -6,7 +6,10 @@ use super::finding::{Finding, IkeValue, PermitSpec, Probe, Remedy, Severity};
 use super::lookup::{self, Role};
 use super::pairing::Leg;
 use crate::model::net::{Action, PROTO_UDP, Packet};
-use crate::model::{AddrSpec, Device, IkeAttr, IkeProposal, IkeVersion, Interface, Loc};
+use crate::model::{
+    AddrSpec, AuthMethod, Device, IkeAttr, IkeProfile, IkeProposal, IkeVersion, Interface, Loc,
+    TunnelPolicy,
+};
 use ipnet::IpNet;
 
 pub fn initiated(leg: &Leg<'_>, out: &mut Vec<Finding>) {
@@ -777,6 +780,65 @@ pub fn proposals<'a>(leg: &Leg<'a>, out: &mut Vec<Finding>) -> Option<Agreed<'a>
 }
 
 /// Authentication: the responder needs a key for the initiator, and the keys must be equal.
+/// The IKEv2 profile a policy runs under.
+fn profile_of<'a>(d: &'a Device, pol: &TunnelPolicy) -> Option<&'a IkeProfile> {
+    let (name, _) = pol.ike_profile.as_ref()?;
+    d.ike_profiles.iter().find(|p| &p.name == name)
+}
+
+/// IKEv2 negotiates no authentication method: each end proves itself its own way, and the
+/// other must expect that way (`leftauth`/`rightauth`, `authentication local/remote`).
+pub fn auth_methods(leg: &Leg<'_>, out: &mut Vec<Finding>) {
+    let (Some(b), Some(seen)) = (leg.b, leg.a_seen) else {
+        return;
+    };
+    if leg.pol.ike_version != IkeVersion::V2 {
+        return;
+    }
+    let a = leg.a;
+    let Some(pa) = profile_of(a, leg.pol) else {
+        return;
+    };
+    // The responder's profile for this initiator: only when one alone can be it.
+    let mut pbs: Vec<&IkeProfile> = b
+        .policies
+        .iter()
+        .filter(|p| p.ike_version == IkeVersion::V2)
+        .filter(|p| p.peers.is_empty() || p.peers.iter().any(|(ip, _)| *ip == seen))
+        .filter_map(|p| profile_of(b, p))
+        .collect();
+    pbs.dedup_by(|x, y| x.name == y.name);
+    let [pb] = pbs.as_slice() else {
+        return;
+    };
+    let agree =
+        |x: AuthMethod, y: AuthMethod| x == y || (x.uses_certificates() && y.uses_certificates());
+    for (signer, sp, verifier, vp) in [(a, pa, b, *pb), (b, *pb, a, pa)] {
+        let (Some(proves), Some(wants)) = (sp.auth_local, vp.auth_remote) else {
+            continue;
+        };
+        if agree(proves, wants) {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                Cause::IkeProposalMismatch,
+                &verifier.name,
+                format!(
+                    "{} proves itself with {proves} ({}), but {} expects {wants} from it ({}): IKE_AUTH fails with AUTHENTICATION_FAILED.",
+                    signer.name, sp.name, verifier.name, vp.name
+                ),
+            )
+            .certain()
+            .step(Step::Phase1)
+            .direction(&a.name, &b.name)
+            .evidence([&sp.loc, &vp.loc])
+            .check(&signer.name, "compare how each end authenticates", vec![Probe::ShowIkePolicies])
+            .check(&verifier.name, "compare how each end authenticates", vec![Probe::ShowIkePolicies, Probe::DebugIke]),
+        );
+    }
+}
+
 pub fn authenticate(leg: &Leg<'_>, agreed: &Agreed<'_>, out: &mut Vec<Finding>) {
     let (Some(b), Some(seen)) = (leg.b, leg.a_seen) else {
         return;

@@ -102,6 +102,8 @@ pub enum AuthMethod {
     RsaEncr,
     EcdsaSig,
     Eap,
+    /// RFC 7619 NULL authentication: no proof of identity (opportunistic encryption).
+    Null,
 }
 
 impl fmt::Display for AuthMethod {
@@ -112,6 +114,7 @@ impl fmt::Display for AuthMethod {
             AuthMethod::RsaEncr => "RSA encrypted nonces",
             AuthMethod::EcdsaSig => "ECDSA signature (certificates)",
             AuthMethod::Eap => "EAP",
+            AuthMethod::Null => "NULL authentication",
         };
         f.write_str(s)
     }

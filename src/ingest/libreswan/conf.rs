@@ -163,7 +163,8 @@ fn auth(v: Option<Val>, file: &Arc<str>) -> Val {
                 .to_ascii_lowercase();
             let m = match first.as_str() {
                 "secret" | "psk" => "psk",
-                "null" | "never" => "never",
+                "null" => "null",
+                "never" => "never",
                 "eaponly" => "eap",
                 m if m.starts_with("ecdsa") => "ecdsa",
                 _ => "pubkey",

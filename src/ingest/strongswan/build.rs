@@ -309,6 +309,8 @@ fn auth_method(v: &str) -> Option<AuthMethod> {
         AuthMethod::RsaSig
     } else if v.starts_with("eap") {
         AuthMethod::Eap
+    } else if v == "null" {
+        AuthMethod::Null
     } else {
         return None;
     })
