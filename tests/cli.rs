@@ -162,4 +162,11 @@ fn explain_states_notifies_and_syslog_ids() {
     let out = doctor(&["explain", "713061"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("crypto-acl-asymmetric"));
     assert_eq!(doctor(&["explain", "frobnicate"]).status.code(), Some(1));
+    // A pasted pluto line is read by the libreswan reader.
+    let out = doctor(&[
+        "explain",
+        "\"lab\" #2: No IKEv2 connection found with compatible Traffic Selectors",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("crypto-acl-asymmetric"));
 }

@@ -92,6 +92,8 @@ pub fn explain(term: &str) -> Vec<Explanation> {
         events = crate::ingest::strongswan::parse_output("explain", term)
             .0
             .events;
+    } else if crate::ingest::libreswan::looks_like(term) {
+        events = crate::ingest::libreswan::parse("explain", term).0;
     }
     for ev in &events {
         let x = match &ev.kind {
