@@ -408,32 +408,19 @@ fn kinds(msg: &str, state: Option<u64>, ctx: &mut Ctx) -> Vec<EventKind> {
         .into_iter()
         .find(|n| msg == format!("sent Main Mode {n}"))
     {
-        v.push(EventKind::IkeMessage {
-            direction: Direction::Received,
-            state: Some(
-                if n == "I2" {
-                    "MM_SA_SETUP"
-                } else {
-                    "MM_KEY_EXCH"
-                }
-                .into(),
-            ),
-            phase: Some(1),
-            port: None,
-        });
-        v.push(EventKind::IkeMessage {
-            direction: Direction::Sent,
-            state: Some(
-                if n == "I2" {
-                    "MM_SA_SETUP"
-                } else {
-                    "MM_KEY_EXCH"
-                }
-                .into(),
-            ),
-            phase: Some(1),
-            port: None,
-        });
+        let state = if n == "I2" {
+            "MM_SA_SETUP"
+        } else {
+            "MM_KEY_EXCH"
+        };
+        for direction in [Direction::Received, Direction::Sent] {
+            v.push(EventKind::IkeMessage {
+                direction,
+                state: Some(state.into()),
+                phase: Some(1),
+                port: None,
+            });
+        }
     }
     if (msg.contains(" response from ")
         && (msg.starts_with("processed ") || msg.starts_with("processing ")))
