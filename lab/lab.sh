@@ -19,7 +19,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ALL=(healthy-v2 healthy-v1 invalid-ke-recovers ike-proposal-v2 ike-proposal-v1 psk-v2 psk-v1
      child-proposal ts-v2 udp500-blocked esp-blocked-one-way frag-dropped frag-dropped-ikev2-fragmentation
      nat-healthy nat-udp4500-blocked pmtu-black-hole ts-v1 frag-dropped-v1 pmtu-black-hole-ike
-     pmtu-ike-icmp-passes libreswan-ike-proposal libreswan-psk libreswan-ts)
+     pmtu-ike-icmp-passes libreswan-ike-proposal libreswan-psk libreswan-ts ike-version pfs-v1 no-psk
+     peer-address esp-blocked-both)
 SCENARIOS=("${@:-${ALL[@]}}")
 
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -119,6 +120,7 @@ CONF
 # swanctl.conf for one gateway. Arguments name what the scenario changes.
 swanctl_conf() {
   local dir=$1 me=$2 peer=$3 my_net=$4 peer_net=$5 id=$6 peer_id=$7 version=$8 ike=$9 esp=${10} psk=${11} frag=${12}
+  local psk_ids=${13:-}  # the identities the secret is for (none: any peer)
   cat > "$dir/swanctl.conf" <<CONF
 connections {
   lab {
@@ -147,7 +149,7 @@ connections {
 }
 secrets {
   ike-lab {
-    secret = $psk
+    secret = $psk$psk_ids
   }
 }
 CONF
@@ -210,9 +212,10 @@ capture() {  # ns iface file
 run_scenario() {
   local s=$1 dir="$OUT/$1"
   rm -rf "$dir"; mkdir -p "$dir/left" "$dir/right"
-  local v=2 ike_l=aes256-sha256-modp2048 ike_r=aes256-sha256-modp2048
+  local v=2 v_r="" ike_l=aes256-sha256-modp2048 ike_r=aes256-sha256-modp2048
   local esp_l=aes256-sha256 esp_r=aes256-sha256 psk_l=lab-secret-1 psk_r=lab-secret-1
   local ts_r=192.0.2.0/26 frag=no id_l=left.example id_r=right.example
+  local peer_l=203.0.113.1 psk_ids_r=""
   case "$s" in
     healthy-v1) v=1 ;;
     invalid-ke-recovers) ike_l=aes256-sha256-modp2048-ecp256; ike_r=aes256-sha256-ecp256 ;;
@@ -223,6 +226,14 @@ run_scenario() {
     child-proposal) esp_r=aes128-sha1 ;;
     ts-v2) ts_r=192.0.2.32/27 ;;
     ts-v1) v=1; ts_r=192.0.2.32/27 ;;
+    # The left speaks IKEv1 only, the right IKEv2 only.
+    ike-version) v=1; v_r=2 ;;
+    # IKEv1 quick mode: the right's child demands PFS (a DH group), the left offers none.
+    pfs-v1) v=1; esp_r=aes256-sha256-modp2048 ;;
+    # The right's only secret is for another peer's identity.
+    no-psk) psk_ids_r=$'\n    id-1 = right.example\n    id-2 = other.example' ;;
+    # The left names an address on the right's ISP link that no host has.
+    peer-address) peer_l=203.0.113.99 ;;
     libreswan-ike-proposal) ike_r=aes128-sha1-modp2048 ;;
     libreswan-psk) psk_r=another-secret ;;
     libreswan-ts) ts_r=192.0.2.32/27 ;;
@@ -237,7 +248,7 @@ run_scenario() {
   net_up
   charon_conf "$dir/left" "$frag"
   case "$s" in libreswan-*) ;; *) charon_conf "$dir/right" "$frag" ;; esac
-  swanctl_conf "$dir/left" 198.51.100.1 203.0.113.1 192.0.2.0/26 192.0.2.64/26 "$id_l" "$id_r" $v "$ike_l" "$esp_l" "$psk_l" "$frag"
+  swanctl_conf "$dir/left" 198.51.100.1 "$peer_l" 192.0.2.0/26 192.0.2.64/26 "$id_l" "$id_r" $v "$ike_l" "$esp_l" "$psk_l" "$frag"
   local right_peer=198.51.100.1
   case "$s" in nat-*) right_peer=%any ;; esac
   case "$s" in
@@ -247,7 +258,7 @@ run_scenario() {
         "$(echo "$ike_r" | sed 's/sha256/sha2_256/')" "$(echo "$esp_r" | sed 's/sha256/sha2_256/')" "$psk_r"
       ;;
     *)
-      swanctl_conf "$dir/right" 203.0.113.1 "$right_peer" 192.0.2.64/26 "$ts_r" "$id_r" "$id_l" $v "$ike_r" "$esp_r" "$psk_r" "$frag"
+      swanctl_conf "$dir/right" 203.0.113.1 "$right_peer" 192.0.2.64/26 "$ts_r" "$id_r" "$id_l" "${v_r:-$v}" "$ike_r" "$esp_r" "$psk_r" "$frag" "$psk_ids_r"
       ;;
   esac
   # Faults on the path (the ISP router), before the kernel reassembles fragments (-450).
@@ -269,6 +280,17 @@ table inet lab {
   chain c1 {
     type filter hook forward priority 0;
     ip saddr 198.51.100.1 udp dport 4500 @th,64,32 != 0 drop
+  }
+}
+NFT
+      ;;
+    esp-blocked-both)
+      # ESP (UDP 4500 with a non-zero non-ESP marker) dropped both ways; IKE still passes.
+      ip netns exec "$P"m nft -f - <<NFT
+table inet lab {
+  chain c1 {
+    type filter hook forward priority 0;
+    udp dport 4500 @th,64,32 != 0 drop
   }
 }
 NFT

@@ -243,15 +243,14 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
         );
         if !version.is_empty() && !ike_up {
             let theirs_refusal = s.any(|k| matches!(k, EventKind::Notify { name, direction: Direction::Received, .. } if name == "INVALID_MAJOR_VERSION"));
-            let summary = if theirs_refusal {
-                format!(
-                    "{other} answered {d}'s IKE request with INVALID_MAJOR_VERSION: it does not accept the IKE version (IKEv1 or IKEv2) {d} starts for this tunnel."
-                )
+            let (refuser, asker) = if theirs_refusal {
+                (other.as_str(), d)
             } else {
-                format!(
-                    "{d} answered {other}'s IKE request with INVALID_MAJOR_VERSION: it does not accept the IKE version (IKEv1 or IKEv2) {other} starts for this tunnel."
-                )
+                (d, other.as_str())
             };
+            let summary = format!(
+                "{refuser} answered {asker}'s IKE request with INVALID_MAJOR_VERSION: it does not accept the IKE version (IKEv1 or IKEv2) {asker} starts for this tunnel."
+            );
             push(
                 Finding::new(Cause::IkeVersionMismatch, d, summary)
                     .certain()
@@ -319,15 +318,14 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
             });
         if !no_key && !auth_refused.is_empty() && !up_after_refusal {
             let ours = s.any(|k| matches!(k, EventKind::Notify { name, direction: Direction::Sent, .. } if name == "AUTHENTICATION_FAILED"));
-            let summary = if ours {
-                format!(
-                    "{d} could not verify the authentication data {other} sent (AUTHENTICATION_FAILED): with pre-shared keys, the key {d} holds for {other} differs from the one {other} uses."
-                )
+            let (refuser, asker) = if ours {
+                (d, other.as_str())
             } else {
-                format!(
-                    "{other} could not verify the authentication data {d} sent and answered AUTHENTICATION_FAILED: with pre-shared keys, the key {d} uses differs from the one {other} holds for it."
-                )
+                (other.as_str(), d)
             };
+            let summary = format!(
+                "{refuser} could not verify the authentication data {asker} sent (AUTHENTICATION_FAILED): with pre-shared keys, the key {refuser} holds for {asker} differs from the one {asker} uses."
+            );
             push(
                 Finding::new(Cause::PskMismatch, d, summary)
                     .evidence(auth_refused.iter().copied())
