@@ -3,9 +3,9 @@
 //! load them; `ipsec whack`, `ip xfrm` and `ip route` commands that confirm a finding.
 
 use super::strongswan::{conn_child, iptables, ts_with_proto};
-use super::{Advisor, Style, generic};
-use crate::diagnose::{IkeValue, Probe, Remedy};
-use crate::model::{Device, DhGroup, Encr, IkeAttr, IkeProposal, Integ, IpsecProposal};
+use super::{Advisor, IkeChange, Style, generic};
+use crate::diagnose::{Probe, Remedy};
+use crate::model::{Device, DhGroup, Encr, IkeProposal, Integ, IpsecProposal};
 
 pub struct Libreswan;
 
@@ -124,21 +124,11 @@ impl Advisor for Libreswan {
                         out.extend(generic::Generic.fix(dev, std::slice::from_ref(r), style));
                         continue;
                     };
-                    let mut q = p.clone();
-                    match (attr, value) {
-                        (IkeAttr::Encryption, IkeValue::Encr(e)) => q.encr = vec![*e],
-                        (IkeAttr::Integrity, IkeValue::Integ(i)) => q.integ = vec![*i],
-                        (IkeAttr::Group, IkeValue::Group(g)) => q.groups = vec![*g],
-                        (IkeAttr::Lifetime, IkeValue::Lifetime(s)) => {
-                            out.extend(conn_lines(&p.name, &[format!("ikelifetime={s}s")]));
-                            continue;
-                        }
-                        _ => {
-                            out.extend(generic::Generic.fix(dev, std::slice::from_ref(r), style));
-                            continue;
-                        }
+                    match super::ike_change(p, attr, value) {
+                        IkeChange::Proposal(q) => conn_lines(&p.name, &[format!("ike={}", ike_value(&q))]),
+                        IkeChange::Lifetime(s) => conn_lines(&p.name, &[format!("ikelifetime={s}s")]),
+                        IkeChange::Other => generic::Generic.fix(dev, std::slice::from_ref(r), style),
                     }
-                    conn_lines(&p.name, &[format!("ike={}", ike_value(&q))])
                 }
                 Remedy::AddIkePolicy { proposal } => {
                     let conn = first_conn(dev);

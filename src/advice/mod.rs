@@ -23,6 +23,32 @@ pub trait Advisor {
     fn probe(&self, dev: &Device, probe: &Probe) -> Vec<String>;
 }
 
+/// What a `SetIkeAttr` remedy asks of a proposal written as one keyword string: the proposal
+/// with the new algorithm, the new lifetime in seconds, or neither (not expressible).
+pub(crate) enum IkeChange {
+    Proposal(Box<crate::model::IkeProposal>),
+    Lifetime(u32),
+    Other,
+}
+
+pub(crate) fn ike_change(
+    p: &crate::model::IkeProposal,
+    attr: &crate::model::IkeAttr,
+    value: &crate::diagnose::IkeValue,
+) -> IkeChange {
+    use crate::diagnose::IkeValue;
+    use crate::model::IkeAttr;
+    let mut q = p.clone();
+    match (attr, value) {
+        (IkeAttr::Encryption, IkeValue::Encr(e)) => q.encr = vec![*e],
+        (IkeAttr::Integrity, IkeValue::Integ(i)) => q.integ = vec![*i],
+        (IkeAttr::Group, IkeValue::Group(g)) => q.groups = vec![*g],
+        (IkeAttr::Lifetime, IkeValue::Lifetime(s)) => return IkeChange::Lifetime(*s),
+        _ => return IkeChange::Other,
+    }
+    IkeChange::Proposal(Box::new(q))
+}
+
 pub fn advisor(p: Platform) -> &'static dyn Advisor {
     match p {
         Platform::CiscoIos => &cisco_ios::CiscoIos,

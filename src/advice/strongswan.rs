@@ -2,11 +2,11 @@
 //! configuration) with the command that loads them, and the swanctl, `ip xfrm` and
 //! `ip route` commands that confirm a finding.
 
-use super::{Advisor, Style, generic};
-use crate::diagnose::{IkeValue, Probe, Remedy};
+use super::{Advisor, IkeChange, Style, generic};
+use crate::diagnose::{Probe, Remedy};
 use crate::model::net::{PROTO_AH, PROTO_ESP, PROTO_UDP, proto_name};
 use crate::model::{
-    AddrSpec, Device, DhGroup, Encr, Flow, IkeAttr, IkeProposal, Integ, IpsecProposal, PolicyKind,
+    AddrSpec, Device, DhGroup, Encr, Flow, IkeProposal, Integ, IpsecProposal, PolicyKind,
 };
 
 pub struct Strongswan;
@@ -235,22 +235,14 @@ impl Advisor for Strongswan {
                         out.extend(generic::Generic.fix(dev, std::slice::from_ref(r), style));
                         continue;
                     };
-                    let mut q = p.clone();
-                    match (attr, value) {
-                        (IkeAttr::Encryption, IkeValue::Encr(e)) => q.encr = vec![*e],
-                        (IkeAttr::Integrity, IkeValue::Integ(i)) => q.integ = vec![*i],
-                        (IkeAttr::Group, IkeValue::Group(g)) => q.groups = vec![*g],
-                        (IkeAttr::Lifetime, IkeValue::Lifetime(s)) => {
-                            out.extend(setting(dev, &p.name, None, "rekey_time", "ikelifetime", &format!("{s}s")));
-                            continue;
+                    match super::ike_change(p, attr, value) {
+                        IkeChange::Proposal(q) => {
+                            let v = format!("{}{}", ike_keywords(&q), if stroke(dev) { "!" } else { "" });
+                            setting(dev, &p.name, None, "proposals", "ike", &v)
                         }
-                        _ => {
-                            out.extend(generic::Generic.fix(dev, std::slice::from_ref(r), style));
-                            continue;
-                        }
+                        IkeChange::Lifetime(s) => setting(dev, &p.name, None, "rekey_time", "ikelifetime", &format!("{s}s")),
+                        IkeChange::Other => generic::Generic.fix(dev, std::slice::from_ref(r), style),
                     }
-                    let v = format!("{}{}", ike_keywords(&q), if stroke(dev) { "!" } else { "" });
-                    setting(dev, &p.name, None, "proposals", "ike", &v)
                 }
                 Remedy::AddIkePolicy { proposal } => {
                     let conns: Vec<&str> = dev.ike_profiles.iter().map(|p| p.name.as_str()).collect();
