@@ -232,6 +232,9 @@ fn pool(v: &Val) -> Option<AddrSpec> {
 }
 
 const KNOWN: &[&str] = &[
+    "ipsec-interface",
+    "vti-interface",
+    "mark",
     "leftmodecfgclient",
     "rightmodecfgclient",
     "leftaddresspool",
@@ -404,6 +407,13 @@ pub fn read(
         if low("type").as_deref() == Some("transport") {
             ch.mode = EncapMode::Transport;
         }
+        // Route-based: an XFRM interface (`ipsec-interface=`), a VTI (`vti-interface=`) or a
+        // mark; only traffic routed into the interface meets the selectors.
+        ch.interface = ["ipsec-interface", "vti-interface", "mark"]
+            .iter()
+            .filter_map(|k| get(k))
+            .find(|v| !matches!(v.text.trim(), "no" | "0" | ""))
+            .map(|v| v.loc);
         ch.lifetime = Some(
             get("salifetime")
                 .or(get("lifetime"))
@@ -593,6 +603,14 @@ mod tests {
         let (d, _) = device("gw", &[("ipsec.conf", t)], &Hint::default());
         assert_eq!(d.policies.len(), 1);
         assert_eq!(d.policies[0].ike_version, IkeVersion::V2);
+    }
+
+    #[test]
+    fn route_based_conns_are_bound_to_their_interface() {
+        let t = "conn v\n\tleft=10.0.0.1\n\tright=10.0.0.2\n\tleftsubnet=0.0.0.0/0\n\trightsubnet=0.0.0.0/0\n\tipsec-interface=1\n\tauto=add\n";
+        let (d, _) = device("gw", &[("ipsec.conf", t)], &Hint::default());
+        assert!(d.policies[0].interface_bound.is_some());
+        assert!(d.policies[0].route_based());
     }
 
     #[test]
