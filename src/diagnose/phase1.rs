@@ -891,7 +891,7 @@ pub fn authenticate(leg: &Leg<'_>, agreed: &Agreed<'_>, out: &mut Vec<Finding>) 
                 Cause::NoPskForPeer,
                 &b.name,
                 format!(
-                    "{} has no pre-shared key for {} ({seen}) (\"No pre-shared key with {seen}!\"), so it rejects {}'s proposals.",
+                    "{} has no pre-shared key for {} ({seen}), so it cannot authenticate {}: an IKEv1 responder refuses the proposals or the main mode, an IKEv2 one answers IKE_AUTH with AUTHENTICATION_FAILED.",
                     b.name, a.name, a.name
                 ),
             )
@@ -997,7 +997,7 @@ fn version_mismatch(leg: &Leg<'_>) -> Option<Finding> {
             Cause::IkeVersionMismatch,
             &b.name,
             format!(
-                "{} starts {v} for {} but {} runs {other} for {} ({}), so the first exchange is never answered.",
+                "{} starts {v} for {} but {} runs {other} for {} ({}), so the first exchange is refused (NO_PROPOSAL_CHOSEN, INVALID_MAJOR_VERSION) or never answered.",
                 a.name,
                 leg.pol.label(),
                 b.name,

@@ -563,6 +563,29 @@ fn keys_of(conn: &Conn, secrets: &[Secret], out: &mut Vec<PreSharedKey>) -> bool
             }
         }
     }
+    // A key for anyone (no owners, or `%any`) is used with whatever address the peer
+    // comes from, not only with the addresses this connection names.
+    if !remote_ips.is_empty() {
+        for s in secrets
+            .iter()
+            .filter(|s| s.ids.is_empty() || s.ids.iter().any(|i| is_any_id(i)))
+        {
+            let spec = AddrSpec::Any;
+            if !out
+                .iter()
+                .any(|k| k.peer == PeerMatch::Address(spec) && k.loc == s.loc)
+            {
+                out.push(PreSharedKey {
+                    peer: PeerMatch::Address(spec),
+                    key: s.key.clone(),
+                    usage: KeyUse::Both,
+                    keyring: None,
+                    entry: Some(s.name.clone()),
+                    loc: s.loc.clone(),
+                });
+            }
+        }
+    }
     resolved
 }
 
