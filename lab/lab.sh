@@ -231,7 +231,7 @@ run_scenario() {
     # IKEv1 quick mode: the right's child demands PFS (a DH group), the left offers none.
     pfs-v1) v=1; esp_r=aes256-sha256-modp2048 ;;
     # The right's only secret is for another peer's identity.
-    no-psk) psk_ids_r=$'\n    id-1 = right.example\n    id-2 = other.example' ;;
+    no-psk) psk_ids_r=$'\n    id = other.example' ;;
     # The left names an address on the right's ISP link that no host has.
     peer-address) peer_l=203.0.113.99 ;;
     libreswan-ike-proposal) ike_r=aes128-sha1-modp2048 ;;
@@ -356,6 +356,10 @@ NFT
   timeout 20 ip netns exec "$P"l swanctl --initiate --child net --timeout 12 --uri "unix://$dir/left/charon.vici" >"$dir/initiate.txt" 2>&1 || true
   # User traffic across the tunnel (only between our namespaces).
   ip netns exec "$P"la ping -c 3 -i 0.2 -W 1 192.0.2.74 >"$dir/ping.txt" 2>&1 || true
+  # Traffic the other way too, where the fault is in both directions.
+  if [ "$s" = esp-blocked-both ]; then
+    ip netns exec "$P"ra ping -c 3 -i 0.2 -W 1 192.0.2.10 >>"$dir/ping.txt" 2>&1 || true
+  fi
   # Full-size packets with DF, as file transfers send them (the black-hole scenario).
   if [ "$s" = pmtu-black-hole ]; then
     ip netns exec "$P"la ping -c 3 -i 0.2 -W 1 -M do -s 1300 192.0.2.74 >>"$dir/ping.txt" 2>&1 || true

@@ -152,6 +152,50 @@ const SCENARIOS: &[Case] = &[
         None,
         Some("crypto-acl-asymmetric"),
     ),
+    // Left IKEv1, right IKEv2 only: the right's charon answers the main mode offer with
+    // NO_PROPOSAL_CHOSEN ("looking for an IKEv1 config ... no IKE config found"). On the wire
+    // that is an IKEv1 proposal refused like any other, so captures cannot tell (they read
+    // ike-proposal-mismatch); the configs (`version = 1` / `2`) can.
+    case(
+        "ike-version",
+        "ike-version-mismatch",
+        None,
+        Some("ike-version-mismatch"),
+    ),
+    // IKEv1 quick mode: the right's child demands modp2048 PFS, the left offers none. The
+    // right logs `no acceptable KEY_EXCHANGE_METHOD found`; quick mode is encrypted.
+    case("pfs-v1", "pfs-mismatch", None, Some("pfs-mismatch")),
+    // The right's only secret is for another identity: it logs `no shared key found for
+    // 'right.example' - 'left.example'` and answers AUTHENTICATION_FAILED (which the left
+    // alone reads as psk-mismatch); IKE_AUTH is encrypted.
+    case("no-psk", "no-psk-for-peer", None, Some("no-psk-for-peer")),
+    // The left sends to 203.0.113.99, on the right's ISP link but no host's: the ISP router
+    // answers ICMP host unreachable, which is all the wire can say (the right's capture is
+    // empty); configs (right's `local_addrs = 203.0.113.1`) tell the wrong address.
+    case(
+        "peer-address",
+        "peer-address-mismatch",
+        Some("ip-unreachable"),
+        Some("peer-address-mismatch"),
+    ),
+    // ESP (UDP 4500, non-zero marker) dropped both ways, pings from both LANs: each capture
+    // has its own ESP leave and none arrive; each `--list-sas` counts sent, none received.
+    case(
+        "esp-blocked-both",
+        "esp-blocked",
+        Some("esp-blocked"),
+        Some("esp-blocked"),
+    ),
+];
+
+/// The two charon logs alone, no configs, listings or captures. peer-address: the left
+/// retransmits IKE_SA_INIT to an address whose log never answers (ranked: ike-blocked, with
+/// ip-unreachable and peer-address-mismatch named as the same silence). (ike-version is not
+/// here: from logs alone the right's `no IKE config found` reads as a refused proposal.)
+const DAEMON_LOGS_ALONE: &[(&str, &str)] = &[
+    ("pfs-v1", "pfs-mismatch"),
+    ("no-psk", "no-psk-for-peer"),
+    ("peer-address", "ike-blocked"),
 ];
 
 /// The libreswan scenarios from the libreswan side's evidence alone (right: `ipsec.conf`,
@@ -174,6 +218,7 @@ const LISTINGS_ALONE: &[(&str, &str)] = &[
     ("nat-healthy", "healthy"),
     ("ts-v2", "healthy"),
     ("ts-v1", "crypto-acl-asymmetric"),
+    ("peer-address", "peer-address-mismatch"),
 ];
 
 fn diagnose(args: &[String]) -> Value {
@@ -242,6 +287,13 @@ fn check(out: &Path) -> Vec<String> {
                 .map(|f| format!("right={}", f.display()))
                 .collect();
             runs.push(("libreswan side alone", want, args));
+        }
+        if let Some((_, want)) = DAEMON_LOGS_ALONE.iter().find(|(n, _)| *n == c.name) {
+            let args = ["left", "right"]
+                .iter()
+                .map(|side| format!("{side}={}", d.join(side).join("charon.log").display()))
+                .collect();
+            runs.push(("daemon logs alone", want, args));
         }
         if let Some((_, want)) = LISTINGS_ALONE.iter().find(|(n, _)| *n == c.name) {
             let args = ["left", "right"]

@@ -633,6 +633,7 @@ fn esp_across(
     icmp_seen: &BTreeMap<&str, bool>,
     out: &mut Vec<Finding>,
 ) {
+    let first = out.len();
     for (a, flows) in esp {
         for (b, there) in esp.iter().filter(|(b, _)| *b != a) {
             let shared = caps
@@ -697,6 +698,21 @@ fn esp_across(
                 .certain()
                 .evidence([*at]);
                 f.parties = parties(a, b.to_string());
+                // Lost the other way too (each end's capture saw its own sent): one fault
+                // of the path, told both ways.
+                if let Some(g) = out[first..]
+                    .iter_mut()
+                    .find(|g| g.code == f.code && g.parties == f.parties && g.peer != f.peer)
+                {
+                    g.summary = format!(
+                        "{proto} is dropped both ways: {} The other way too: {}",
+                        g.summary, f.summary
+                    );
+                    for l in &f.evidence {
+                        g.add_evidence(l);
+                    }
+                    continue;
+                }
                 out.push(f);
             }
         }

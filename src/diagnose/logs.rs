@@ -541,19 +541,51 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 matches!(f.code, Cause::TransformSetMismatch | Cause::PfsMismatch)
                     && f.parties == parties
             });
-            let code = decided
-                .map(|f| f.code)
-                .unwrap_or(Cause::TransformSetMismatch);
-            push(
-                Finding::new(
-                    code,
-                    d,
-                    format!("{d} refused the phase 2 offer from {other}: none of the proposed transforms (or the PFS group) matches its crypto map's transform sets."),
+            // The refusing side's own log says the transforms matched but for the DH group.
+            let group_only = s.locs(|k| {
+                matches!(
+                    k,
+                    EventKind::ProposalRejected {
+                        attribute: Some(Rejected::Group)
+                    }
                 )
-                .step(Step::Phase2)
-                .evidence(refused_p2.iter().copied())
-                .check(d, "compare transform sets and PFS", vec![Probe::ShowTransformSets, Probe::ShowPolicies])
-                .check(&other, "compare transform sets and PFS", vec![Probe::ShowTransformSets, Probe::ShowPolicies]),
+            });
+            let pfs = !group_only.is_empty()
+                && !s.any(|k| matches!(k, EventKind::NoProposalAccepted { phase: 1 }));
+            let code = decided.map(|f| f.code).unwrap_or(if pfs {
+                Cause::PfsMismatch
+            } else {
+                Cause::TransformSetMismatch
+            });
+            let mut f = Finding::new(
+                code,
+                d,
+                if pfs {
+                    format!(
+                        "{d} refused the phase 2 offer from {other}: the transforms match but the PFS (DH) group does not, so one side demands PFS the other does not offer, or they name different groups."
+                    )
+                } else {
+                    format!(
+                        "{d} refused the phase 2 offer from {other}: none of the proposed transforms (or the PFS group) matches its crypto map's transform sets."
+                    )
+                },
+            );
+            if pfs {
+                f = f.certain();
+            }
+            push(
+                f.step(Step::Phase2)
+                    .evidence(refused_p2.iter().copied())
+                    .check(
+                        d,
+                        "compare transform sets and PFS",
+                        vec![Probe::ShowTransformSets, Probe::ShowPolicies],
+                    )
+                    .check(
+                        &other,
+                        "compare transform sets and PFS",
+                        vec![Probe::ShowTransformSets, Probe::ShowPolicies],
+                    ),
             );
         }
         let qm_refused = s.locs(|k| matches!(k, EventKind::Notify { name, phase: Some(2), direction: Direction::Received } if name == "PROPOSAL_NOT_CHOSEN" || name == "NO_PROPOSAL_CHOSEN"));

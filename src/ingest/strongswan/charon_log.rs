@@ -266,6 +266,9 @@ struct Thread {
     pending_peer: Vec<usize>,
     /// `received proposals: IKE:...` or `ESP:...`: which SA a refusal is about.
     proposals_phase: Option<u8>,
+    /// What the last proposal selection found no match for (`no acceptable
+    /// KEY_EXCHANGE_METHOD found`), one line per pair of proposals compared.
+    unacceptable: Vec<crate::evidence::Rejected>,
     /// The thread is choosing traffic selectors for a child SA and has not said how it
     /// ended: a child that then fails was refused for its selectors.
     selecting_ts: bool,
@@ -601,6 +604,25 @@ impl Reader {
         {
             let phase = if r.starts_with("IKE:") { 1 } else { 2 };
             self.thread(t).proposals_phase = Some(phase);
+        } else if msg.trim_end().ends_with("selecting proposal:") {
+            self.thread(t).unacceptable.clear();
+        } else if let Some(r) = msg
+            .split_once("no acceptable ")
+            .and_then(|(_, r)| r.trim_end().strip_suffix(" found"))
+            .and_then(|what| {
+                use crate::evidence::Rejected;
+                match what {
+                    "ENCRYPTION_ALGORITHM" => Some(Rejected::Encryption),
+                    "INTEGRITY_ALGORITHM" | "PSEUDO_RANDOM_FUNCTION" => Some(Rejected::Hash),
+                    "KEY_EXCHANGE_METHOD" | "DIFFIE_HELLMAN_GROUP" => Some(Rejected::Group),
+                    _ => None,
+                }
+            })
+        {
+            let th = self.thread(t);
+            if !th.unacceptable.contains(&r) {
+                th.unacceptable.push(r);
+            }
         } else if has("unacceptable, requesting") || has("didn't accept DH group") {
             // INVALID_KE_PAYLOAD: the initiator retries with the group asked for. Not a fault.
         } else if has("no IKE config found for") {
@@ -622,6 +644,13 @@ impl Reader {
                 .unwrap_or(1);
             self.thread(t).selecting_ts = false;
             kinds.push(EventKind::NoProposalAccepted { phase });
+            // A child whose transforms all matched but for the DH group: PFS is what differs.
+            let unacceptable = std::mem::take(&mut self.thread(t).unacceptable);
+            if phase == 2 && unacceptable == [crate::evidence::Rejected::Group] {
+                kinds.push(EventKind::ProposalRejected {
+                    attribute: Some(crate::evidence::Rejected::Group),
+                });
+            }
         } else if (has("traffic selectors") && (has("inacceptable") || has("unacceptable")))
             || has("no acceptable traffic selectors")
         {
