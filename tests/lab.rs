@@ -219,6 +219,7 @@ const LISTINGS_ALONE: &[(&str, &str)] = &[
     ("ts-v2", "healthy"),
     ("ts-v1", "crypto-acl-asymmetric"),
     ("peer-address", "peer-address-mismatch"),
+    ("ike-version", "ike-version-mismatch"),
 ];
 
 fn diagnose(args: &[String]) -> Value {

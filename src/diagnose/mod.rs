@@ -119,6 +119,9 @@ pub fn diagnose(case: &Case) -> Diagnosis {
                 let agreed = if ka.ike_policies && kb.ike_policies {
                     phase1::proposals(&leg, &mut out)
                 } else {
+                    if ka.crypto_maps && kb.crypto_maps {
+                        phase1::versions(&leg, &mut out);
+                    }
                     None
                 };
                 let psk = match &agreed {

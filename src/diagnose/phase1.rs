@@ -968,6 +968,12 @@ fn compare_keys(
 }
 
 /// The responder's policies for this peer all speak the other IKE version.
+/// The IKE versions alone, where the proposals are not in the evidence (a connection
+/// listing shows each connection's version but not its proposals).
+pub fn versions(leg: &Leg<'_>, out: &mut Vec<Finding>) {
+    out.extend(version_mismatch(leg));
+}
+
 fn version_mismatch(leg: &Leg<'_>) -> Option<Finding> {
     let b = leg.b?;
     let bif = b_interface(leg)?;
