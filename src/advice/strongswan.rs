@@ -193,6 +193,23 @@ pub(super) fn iptables(p: &crate::diagnose::PermitSpec) -> String {
     .replace("  ", " ")
 }
 
+/// The identity the connection towards `peer` expects it to present (`remote.id`).
+fn peer_identity(dev: &Device, peer: std::net::IpAddr) -> Option<String> {
+    let pol = dev
+        .policies
+        .iter()
+        .find(|p| p.peers.iter().any(|(a, _)| *a == peer))
+        .or_else(|| dev.policies.iter().find(|p| p.peers.is_empty()))?;
+    let (name, _) = pol.ike_profile.as_ref()?;
+    let prof = dev.ike_profiles.iter().find(|p| &p.name == name)?;
+    prof.match_identities.iter().find_map(|(m, _)| match m {
+        crate::model::IdentityMatch::Fqdn(f) => Some(f.clone()),
+        crate::model::IdentityMatch::Dn(d) => Some(format!("\"{d}\"")),
+        crate::model::IdentityMatch::Address(a) if !a.is_any() => Some(a.to_string()),
+        _ => None,
+    })
+}
+
 impl Advisor for Strongswan {
     fn fix(&self, dev: &Device, remedies: &[Remedy], style: &Style) -> Vec<String> {
         let mut out = Vec::new();
@@ -222,7 +239,9 @@ impl Advisor for Strongswan {
                         let ids = if dev.psks.iter().any(|k| k.entry.as_deref() == Some(e.as_str())) {
                             String::new()
                         } else {
-                            format!(" id = {peer}")
+                            // strongSwan finds the secret by the peer's identity: the one the
+                            // connection to it expects, else its address.
+                            format!(" id = {}", peer_identity(dev, *peer).unwrap_or_else(|| peer.to_string()))
                         };
                         vec![
                             format!("# swanctl.conf: secrets {{ {e} {{{ids} secret = {key} }} }}"),
