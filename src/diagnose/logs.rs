@@ -528,6 +528,15 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
         // The responder's own refusal of the transforms offered (IOS "phase 2 SA not
         // acceptable", "transform proposal not supported for identity").
         let refused_p2 = s.locs(|k| matches!(k, EventKind::NoProposalAccepted { phase: 2 }));
+        // What the configs of both sides, when here, already decided about phase 2.
+        let phase2_decided = || {
+            known.iter().find(|f| {
+                matches!(
+                    f.code,
+                    Cause::TransformSetMismatch | Cause::CryptoAclAsymmetric | Cause::PfsMismatch
+                ) && f.parties == parties
+            })
+        };
         // IOS prints the same words after refusing the peer's identity or proxy identities:
         // then that line, not the transforms, is the reason.
         let other_reason = s.any(|k| {
@@ -597,12 +606,7 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
         };
         if !qm_refused.is_empty() {
             // The configs, when both are here, say which of the possible causes it is.
-            let decided = known.iter().find(|f| {
-                matches!(
-                    f.code,
-                    Cause::TransformSetMismatch | Cause::CryptoAclAsymmetric | Cause::PfsMismatch
-                ) && f.parties == parties
-            });
+            let decided = phase2_decided();
             match decided {
                 Some(k) => push(
                     Finding::new(
@@ -658,12 +662,7 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
             && !other_reason
         {
             let at = [&s.events[i].at];
-            let decided = known.iter().find(|f| {
-                matches!(
-                    f.code,
-                    Cause::TransformSetMismatch | Cause::CryptoAclAsymmetric | Cause::PfsMismatch
-                ) && f.parties == parties
-            });
+            let decided = phase2_decided();
             match decided {
                 Some(k) => push(
                     Finding::new(
