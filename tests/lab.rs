@@ -350,3 +350,32 @@ fn every_lab_scenario_gets_its_verdict() {
     let _ = std::fs::remove_dir_all(&out);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// libipsec fakes the NAT detection hash to force UDP encapsulation. One capture cannot tell
+/// that from a NAT (a likely note); two captures showing the same message with the same
+/// addresses prove nothing rewrote it (no note); a real NAT stays certain.
+#[test]
+fn a_faked_nat_detection_hash_is_not_a_nat() {
+    let lab = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lab");
+    let cap = |s: &str, side: &str| {
+        format!(
+            "{side}={}",
+            lab.join(s).join(side).join("outside.pcap").display()
+        )
+    };
+    let nat_notes = |r: &Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["code"] == "nat-in-path")
+            .map(|f| f["confidence"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let both = diagnose(&[cap("healthy-v2", "left"), cap("healthy-v2", "right")]);
+    assert!(nat_notes(&both).is_empty(), "{both:#}");
+    let one = diagnose(&[cap("healthy-v2", "left")]);
+    assert_eq!(nat_notes(&one), ["likely"], "{one:#}");
+    let nat = diagnose(&[cap("nat-healthy", "left"), cap("nat-healthy", "right")]);
+    assert!(nat_notes(&nat).contains(&"certain".to_string()), "{nat:#}");
+}

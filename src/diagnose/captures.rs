@@ -9,7 +9,7 @@ use crate::evidence::wire::{WireEsp, WireFragments, WireIcmp, WireIke};
 use crate::evidence::{Event, EventKind};
 use crate::model::Loc;
 use std::collections::BTreeMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 struct Msg<'a> {
     w: &'a WireIke,
@@ -442,7 +442,15 @@ fn invalid_ke(cap: &str, sas: &Sas<'_>, out: &mut Vec<Finding>) {
 
 /// One capture alone shows NAT when IKE runs from a port other than 500/4500 (NAPT), or
 /// moves to UDP 4500, or a private address talks IKE with a public one.
-fn nat_t(cap: &str, sas: &Sas<'_>, esp: &[(&WireEsp, &Loc)], out: &mut Vec<Finding>) {
+/// `elsewhere` gives, for a message digest, the addresses the same message carries in the
+/// other captures.
+fn nat_t(
+    cap: &str,
+    sas: &Sas<'_>,
+    esp: &[(&WireEsp, &Loc)],
+    elsewhere: &dyn Fn(u64) -> Vec<(SocketAddr, SocketAddr)>,
+    out: &mut Vec<Finding>,
+) {
     let all: Vec<&Msg<'_>> = sas.values().flatten().collect();
     let napt = all
         .iter()
@@ -453,8 +461,19 @@ fn nat_t(cap: &str, sas: &Sas<'_>, esp: &[(&WireEsp, &Loc)], out: &mut Vec<Findi
     let private = all.iter().find(|m| {
         super::lookup::is_private(m.w.src.ip()) != super::lookup::is_private(m.w.dst.ip())
     });
-    // The peers' own NAT detection hashes, checked against the packet here, prove it.
+    // The peers' own NAT detection hashes, checked against the packet here, prove it...
     let natd = all.iter().find(|m| m.w.natd.is_some_and(|(s, d)| !s || !d));
+    // ...unless the same message shows the same addresses in another capture: then nothing
+    // rewrote it, and the sender fakes the hash to force UDP encapsulation.
+    let unchanged = |m: &Msg<'_>| {
+        let views = elsewhere(m.w.digest);
+        !views.is_empty() && views.iter().all(|v| *v == (m.w.src, m.w.dst))
+    };
+    if natd.is_some_and(|m| unchanged(m)) && napt.is_none() && private.is_none() {
+        return;
+    }
+    // With one capture only, a faked hash cannot be told from a NAT.
+    let natd_only = natd.is_some() && napt.is_none() && private.is_none();
     let Some(m) = natd.or(napt).or(moved).or(private) else {
         return;
     };
@@ -529,8 +548,10 @@ fn nat_t(cap: &str, sas: &Sas<'_>, esp: &[(&WireEsp, &Loc)], out: &mut Vec<Findi
         format!("NAT is in the path: {how}. UDP 4500 must pass both ways and AH cannot be used."),
     )
     .severity(Severity::Info)
-    .certain()
     .evidence([m.at]);
+    if !natd_only {
+        f = f.certain();
+    }
     f.parties = parties(cap, m.w.dst.ip().to_string());
     out.push(f);
 }
@@ -937,10 +958,19 @@ pub fn findings(events: &[Event]) -> Vec<Finding> {
             sa_findings(cap, msgs, &ic, &mut out);
         }
         invalid_ke(cap, sas, &mut out);
+        let elsewhere = |digest: u64| -> Vec<(SocketAddr, SocketAddr)> {
+            caps.iter()
+                .filter(|(c, _)| *c != cap)
+                .flat_map(|(_, s)| s.values().flatten())
+                .filter(|m| m.w.digest == digest)
+                .map(|m| (m.w.src, m.w.dst))
+                .collect()
+        };
         nat_t(
             cap,
             sas,
             esp.get(cap).map(Vec::as_slice).unwrap_or(&[]),
+            &elsewhere,
             &mut out,
         );
         let pairs: Vec<(IpAddr, IpAddr)> = sas

@@ -316,7 +316,11 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                     .iter()
                     .any(|e| matches!(e.kind, EventKind::PhaseComplete { .. }))
             });
-        if !no_key && !auth_refused.is_empty() && !up_after_refusal {
+        // The peer's own log saying it has no key for us explains its AUTHENTICATION_FAILED.
+        let peer_has_no_key = theirs
+            .iter()
+            .any(|t| t.any(|k| matches!(k, EventKind::NoKey)));
+        if !no_key && !peer_has_no_key && !auth_refused.is_empty() && !up_after_refusal {
             let ours = s.any(|k| matches!(k, EventKind::Notify { name, direction: Direction::Sent, .. } if name == "AUTHENTICATION_FAILED"));
             let (refuser, asker) = if ours {
                 (d, other.as_str())
