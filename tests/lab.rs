@@ -190,12 +190,14 @@ const SCENARIOS: &[Case] = &[
 
 /// The two charon logs alone, no configs, listings or captures. peer-address: the left
 /// retransmits IKE_SA_INIT to an address whose log never answers (ranked: ike-blocked, with
-/// ip-unreachable and peer-address-mismatch named as the same silence). (ike-version is not
-/// here: from logs alone the right's `no IKE config found` reads as a refused proposal.)
+/// ip-unreachable and peer-address-mismatch named as the same silence). ike-version: the
+/// right looked for an IKEv1 connection and found none (likely: a version mismatch, or no
+/// connection for that peer at all).
 const DAEMON_LOGS_ALONE: &[(&str, &str)] = &[
     ("pfs-v1", "pfs-mismatch"),
     ("no-psk", "no-psk-for-peer"),
     ("peer-address", "ike-blocked"),
+    ("ike-version", "ike-version-mismatch"),
 ];
 
 /// The libreswan scenarios from the libreswan side's evidence alone (right: `ipsec.conf`,

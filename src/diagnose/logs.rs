@@ -82,6 +82,7 @@ fn attr_word(r: Rejected) -> &'static str {
         Rejected::Auth => "authentication method",
         Rejected::Group => "Diffie-Hellman group",
         Rejected::Lifetime => "lifetime",
+        Rejected::Version => "IKE version",
     }
 }
 
@@ -182,7 +183,28 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
                 }
                 v
             });
-        if !no_key && s.any(|k| matches!(k, EventKind::NoProposalAccepted { phase: 1 })) {
+        let refused_p1 =
+            !no_key && s.any(|k| matches!(k, EventKind::NoProposalAccepted { phase: 1 }));
+        if refused_p1 && rejected == [Rejected::Version] {
+            // It looked for a connection of the peer's IKE version and found none: the two
+            // run different versions, or it has no connection for that peer at all.
+            push(
+                Finding::new(
+                    Cause::IkeVersionMismatch,
+                    d,
+                    format!("{d} has no connection of the IKE version {other} starts, and refused it: the two run different IKE versions for this tunnel, or {d} has no connection for {other}'s address at all."),
+                )
+                .evidence(s.locs(|k| {
+                    matches!(
+                        k,
+                        EventKind::ProposalRejected { .. }
+                            | EventKind::NoProposalAccepted { phase: 1 }
+                    )
+                }))
+                .check(d, "see which connections it has loaded, and their IKE versions", vec![Probe::ShowPolicies])
+                .check(&other, "see which IKE version it starts", vec![Probe::ShowPolicies]),
+            );
+        } else if refused_p1 {
             let attrs: Vec<&str> = rejected.iter().map(|r| attr_word(*r)).collect();
             push(
                 Finding::new(
@@ -220,14 +242,26 @@ pub fn findings(devices: &[Device], events: &[Event], known: &[Finding]) -> Vec<
         // up: after one, only a child SA can still be refused.
         let ike_up = s.any(|k| matches!(k, EventKind::PhaseComplete { .. }));
         let v2_refused = s.locs(|k| matches!(k, EventKind::Notify { name, phase, direction: Direction::Received } if name == "NO_PROPOSAL_CHOSEN" && (*phase == Some(1) || (phase.is_none() && !ike_up))));
+        // The refusing side's own log, when here, says why: its finding is the one.
+        let they_refused = theirs
+            .iter()
+            .any(|t| t.any(|k| matches!(k, EventKind::NoProposalAccepted { phase: 1 })));
         if !no_key
+            && !they_refused
             && !v2_refused.is_empty()
             && !s.any(|k| matches!(k, EventKind::NoProposalAccepted { phase: 1 }))
         {
             let mut f = Finding::new(
                 Cause::IkeProposalMismatch,
                 d,
-                format!("{other} answered {d}'s IKE_SA_INIT with NO_PROPOSAL_CHOSEN: none of {d}'s IKEv2 proposals (encryption, integrity, PRF, DH group) matches a policy of {other}."),
+                format!(
+                    "{other} answered {d}'s {} with NO_PROPOSAL_CHOSEN: none of {d}'s IKE proposals (encryption, integrity, PRF, DH group) matches a policy of {other}.",
+                    if s.any(|k| matches!(k, EventKind::IkeMessage { state: Some(x), .. } if x == "IKE_SA_INIT")) {
+                        "IKE_SA_INIT"
+                    } else {
+                        "first IKE message"
+                    }
+                ),
             )
             .evidence(v2_refused.iter().copied())
             .check(d, "compare the proposals on both sides", vec![Probe::ShowIkePolicies])

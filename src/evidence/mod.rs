@@ -24,6 +24,9 @@ pub enum Rejected {
     Auth,
     Group,
     Lifetime,
+    /// No connection of the IKE version the peer started (charon: "looking for an IKEv1
+    /// config ... no IKE config found").
+    Version,
 }
 
 #[derive(Debug, Clone, Serialize)]

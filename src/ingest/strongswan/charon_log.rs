@@ -272,6 +272,9 @@ struct Thread {
     /// The thread is choosing traffic selectors for a child SA and has not said how it
     /// ended: a child that then fails was refused for its selectors.
     selecting_ts: bool,
+    /// The thread looked for a connection of one IKE version only (`looking for an IKEv1
+    /// config for ...`): finding none, the peer's version is what no connection has.
+    looked_for_version: bool,
 }
 
 /// How many events of one kind about one peer are kept (as for Cisco output).
@@ -625,8 +628,15 @@ impl Reader {
             }
         } else if has("unacceptable, requesting") || has("didn't accept DH group") {
             // INVALID_KE_PAYLOAD: the initiator retries with the group asked for. Not a fault.
+        } else if has("looking for an IKEv1 config for") || has("looking for an IKEv2 config for") {
+            self.thread(t).looked_for_version = true;
         } else if has("no IKE config found for") {
             peer_here = other_end(msg);
+            if std::mem::take(&mut self.thread(t).looked_for_version) {
+                kinds.push(EventKind::ProposalRejected {
+                    attribute: Some(crate::evidence::Rejected::Version),
+                });
+            }
             kinds.push(EventKind::NoProposalAccepted { phase: 1 });
         } else if has("no acceptable proposal found")
             || has("no matching proposal found")
