@@ -381,3 +381,37 @@ fn a_faked_nat_detection_hash_is_not_a_nat() {
     let nat = diagnose(&[cap("nat-healthy", "left"), cap("nat-healthy", "right")]);
     assert!(nat_notes(&nat).contains(&"certain".to_string()), "{nat:#}");
 }
+
+/// Lost IKE fragments: the configurations that switch IKE fragmentation off are cited, and
+/// each gateway's fix turns it on in its own syntax.
+#[test]
+fn lost_fragments_cite_fragmentation_off_and_fix_it_in_place() {
+    let lab = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lab/frag-dropped");
+    let r = diagnose(&[
+        format!("left={}", lab.join("left").display()),
+        format!("right={}", lab.join("right").display()),
+    ]);
+    let f = r["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["code"] == "ike-fragments-dropped")
+        .cloned()
+        .unwrap_or_else(|| panic!("{r:#}"));
+    let cites_off = |side: &str| {
+        f["evidence"].as_array().into_iter().flatten().any(|e| {
+            e["file"]
+                .as_str()
+                .is_some_and(|p| p.ends_with(&format!("{side}/swanctl.conf")))
+                && e["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("fragmentation = no"))
+        })
+    };
+    assert!(cites_off("left") && cites_off("right"), "{f:#}");
+    let fixes = f["fix"].to_string();
+    assert!(
+        fixes.contains("fragmentation = yes") && fixes.contains("swanctl --load-conns"),
+        "{fixes}"
+    );
+}

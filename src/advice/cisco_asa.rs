@@ -27,6 +27,12 @@ impl Advisor for CiscoAsa {
                     format!("crypto ipsec security-association replay window-size {size}"),
                     "end".into(),
                 ],
+                Remedy::EnableIkeFragmentation { .. } => vec![
+                    "configure terminal".into(),
+                    "crypto ikev1 fragmentation".into(),
+                    "crypto ikev2 fragmentation mtu 1200".into(),
+                    "end".into(),
+                ],
                 Remedy::EnableIke => vec![
                     "configure terminal".into(),
                     "crypto ikev1 enable outside".into(),

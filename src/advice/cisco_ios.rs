@@ -203,6 +203,10 @@ impl CiscoIos {
     fn one(&self, dev: &Device, r: &Remedy, style: &Style) -> Vec<String> {
         match r {
             Remedy::EnableIke => vec!["crypto isakmp enable".into()],
+            Remedy::EnableIkeFragmentation { .. } => vec![
+                "crypto isakmp fragmentation".into(),
+                "crypto ikev2 fragmentation mtu 1200".into(),
+            ],
             Remedy::InvalidSpiRecovery => vec![
                 "crypto isakmp invalid-spi-recovery".into(),
                 "crypto isakmp keepalive 10 3 periodic".into(),

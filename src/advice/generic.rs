@@ -55,6 +55,9 @@ impl Advisor for Generic {
 pub fn describe(r: &Remedy) -> String {
     match r {
         Remedy::EnableIke => "enable IKE on the outside interface".into(),
+        Remedy::EnableIkeFragmentation { .. } => {
+            "enable IKE fragmentation (both peers must support it)".into()
+        }
         Remedy::InvalidSpiRecovery => {
             "answer ESP on unknown SPIs with INVALID_SPI notifies and enable dead peer detection"
                 .into()

@@ -198,6 +198,10 @@ impl Advisor for Libreswan {
                 )],
                 Remedy::PermitInFilter { permit, .. } => vec![iptables(permit)],
                 Remedy::EnableIke => vec!["systemctl start ipsec".into(), "ipsec status".into()],
+                Remedy::EnableIkeFragmentation { conns } => {
+                    let names: Vec<String> = if conns.is_empty() { vec![first_conn(dev)] } else { conns.clone() };
+                    names.iter().flat_map(|c| conn_lines(c, &["fragmentation=yes".into()])).collect()
+                }
                 Remedy::ReplayWindow { size } => {
                     conn_lines(&first_conn(dev), &[format!("replay-window={size}")])
                 }

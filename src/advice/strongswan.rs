@@ -340,6 +340,17 @@ impl Advisor for Strongswan {
                 )],
                 Remedy::PermitInFilter { permit, .. } => vec![iptables(permit)],
                 Remedy::EnableIke => vec!["systemctl start strongswan".into(), "swanctl --load-all".into()],
+                Remedy::EnableIkeFragmentation { conns } => {
+                    let names: Vec<String> = if conns.is_empty() {
+                        dev.ike_profiles.iter().take(1).map(|p| p.name.clone()).collect()
+                    } else {
+                        conns.clone()
+                    };
+                    names
+                        .iter()
+                        .flat_map(|c| setting(dev, c, None, "fragmentation", "fragmentation", "yes"))
+                        .collect()
+                }
                 Remedy::ReplayWindow { size } => {
                     let (conn, child) = dev
                         .policies

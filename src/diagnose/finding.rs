@@ -52,6 +52,11 @@ pub struct PermitSpec {
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Remedy {
     EnableIke,
+    /// Let IKE fragment its own large messages (RFC 7383, IKEv1 vendor fragmentation), in the
+    /// named connections (or the device's, when none is named).
+    EnableIkeFragmentation {
+        conns: Vec<String>,
+    },
     /// Answer packets on an SA this side no longer has with a notify that makes the peer
     /// renegotiate, and detect dead peers.
     InvalidSpiRecovery,

@@ -197,6 +197,12 @@ pub fn diagnose(case: &Case) -> Diagnosis {
     for f in logs::findings(&case.devices, &case.events, &all) {
         merge_evidence(&mut all, f);
     }
+    for f in all
+        .iter_mut()
+        .filter(|f| f.code == Cause::IkeFragmentsDropped)
+    {
+        fragmentation_fixes(f, &case.devices);
+    }
     all.sort_by_key(|f| (f.severity, f.step, f.code));
     let all = fold_consequences(all);
     let esp_ways: std::collections::HashSet<(std::net::IpAddr, std::net::IpAddr)> = case
@@ -226,6 +232,51 @@ pub fn diagnose(case: &Case) -> Diagnosis {
         directions,
         up_seen,
         timeline: timeline::build(&case.devices, &case.events),
+    }
+}
+
+/// Lost IKE fragments: the peers whose configurations are here get IKE fragmentation switched
+/// on in their own syntax (citing where it is switched off), instead of the advice in words.
+fn fragmentation_fixes(f: &mut Finding, devices: &[crate::model::Device]) {
+    let involved: Vec<&crate::model::Device> = devices
+        .iter()
+        .filter(|d| !d.ike_profiles.is_empty() || !d.ike_proposals.is_empty())
+        .filter(|d| f.parties.contains(&d.name) || f.peer.as_deref() == Some(&d.name))
+        .collect();
+    if involved.is_empty() {
+        return;
+    }
+    let mut off = Vec::new();
+    for d in &involved {
+        let conns: Vec<String> = d
+            .ike_profiles
+            .iter()
+            .filter(|p| p.fragmentation.as_ref().is_some_and(|(on, _)| !on))
+            .map(|p| p.name.clone())
+            .collect();
+        for p in &d.ike_profiles {
+            if let Some((false, loc)) = &p.fragmentation {
+                f.evidence.push(loc.clone());
+                off.push(format!("{} has IKE fragmentation off ({})", d.name, p.name));
+            }
+        }
+        f.fixes.retain(|x| x.peer != d.name);
+        f.fixes.push(Fix {
+            peer: d.name.clone(),
+            remedies: vec![
+                Remedy::EnableIkeFragmentation { conns },
+                Remedy::Text {
+                    text: "on both peers; and ask the provider to pass IP fragments and ICMP type 3 code 4".into(),
+                },
+            ],
+        });
+    }
+    if !off.is_empty() {
+        f.summary = format!(
+            "{} {}.",
+            f.summary.trim_end_matches('.').to_string() + ".",
+            off.join("; ")
+        );
     }
 }
 

@@ -244,6 +244,9 @@ pub struct IkeProfile {
     /// ipsec.conf conns name two ends, `left` and `right`: the one that is this host, which
     /// is the prefix its settings are written with.
     pub local_end: Option<&'static str>,
+    /// IKE fragmentation (RFC 7383 / IKEv1 vendor fragmentation) as written, on or off, with
+    /// its line; None where the configuration does not say (the platform's default).
+    pub fragmentation: Option<(bool, Loc)>,
     pub loc: Loc,
 }
 
@@ -260,6 +263,7 @@ impl IkeProfile {
             auth_remote: None,
             lifetime_secs: None,
             local_end: None,
+            fragmentation: None,
             loc,
         }
     }

@@ -270,6 +270,7 @@ const KNOWN: &[&str] = &[
     "auto",
     "also",
     "narrowing",
+    "fragmentation",
 ];
 
 /// One host's ipsec.conf into `out`, each conn seen from this host's end. Returns how each
@@ -337,6 +338,7 @@ pub fn read(
         c.version = Some(v);
         // libreswan narrows traffic selectors only when told to.
         c.narrowing = low("narrowing").as_deref() == Some("yes");
+        c.fragmentation = get("fragmentation");
         c.local_addrs = ours("").map(|v| stroke::split(&v)).unwrap_or_default();
         c.remote_addrs = theirs("").map(|v| stroke::split(&v)).unwrap_or_default();
         c.local_id = ours("id").filter(|v| v.text.trim() != "%fromcert");
@@ -611,6 +613,14 @@ mod tests {
         let (d, _) = device("gw", &[("ipsec.conf", t)], &Hint::default());
         assert!(d.policies[0].interface_bound.is_some());
         assert!(d.policies[0].route_based());
+    }
+
+    #[test]
+    fn fragmentation_as_written() {
+        let t = "conn f\n\tleft=10.0.0.1\n\tright=10.0.0.2\n\tfragmentation=no\n\tauto=add\n";
+        let (d, _) = device("gw", &[("ipsec.conf", t)], &Hint::default());
+        let (on, loc) = d.ike_profiles[0].fragmentation.clone().expect("written");
+        assert!(!on && loc.line == Some(4));
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub struct Conn {
     pub children: Vec<Child>,
     /// ipsec.conf: a `conn` is an IKE SA and its one child at once.
     pub stroke: bool,
+    /// `fragmentation = yes|accept|force|no`.
+    pub fragmentation: Option<Val>,
     /// IKEv2 traffic-selector narrowing: strongSwan always; libreswan with `narrowing=yes`.
     pub narrowing: bool,
 }
@@ -96,6 +98,7 @@ impl Conn {
             children: Vec::new(),
             stroke,
             narrowing: true,
+            fragmentation: None,
         }
     }
 }
@@ -681,6 +684,10 @@ pub fn device(name: &str, file: &Arc<str>, p: Parsed) -> Device {
         prof.auth_local = auth_local;
         prof.auth_remote = auth_remote;
         prof.lifetime_secs = c.lifetime.as_ref().map(|(s, _)| *s);
+        prof.fragmentation = c
+            .fragmentation
+            .as_ref()
+            .map(|v| (!v.text.trim().eq_ignore_ascii_case("no"), v.loc.clone()));
         d.ike_profiles.push(prof);
         if auth_local.is_some_and(|m| m.uses_certificates()) {
             d.has_rsa_keys = true;

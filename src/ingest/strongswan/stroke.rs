@@ -126,6 +126,7 @@ const KNOWN: &[&str] = &[
     "auto",
     "also",
     "rightsourceip",
+    "fragmentation",
 ];
 
 /// A conn's settings: `%default` first, then what `also=` includes, then its own; a later
@@ -262,6 +263,7 @@ pub fn read_conf(path: &str, text: &str, out: &mut Parsed) {
             _ => None,
         };
         c.proposals = get("ike").map(|v| (proposals::list(&v.text, true), v.loc.clone()));
+        c.fragmentation = get("fragmentation").cloned();
         c.lifetime = get("ikelifetime")
             .and_then(|v| proposals::seconds(&v.text).map(|s| (s, v.loc.clone())));
         if let Some(pool) = get("rightsourceip").and_then(|v| {

@@ -207,6 +207,10 @@ fn connection(n: &Node, pools: &[(String, AddrSpec)], out: &mut Parsed) {
                 pool_names.extend(list(k).into_iter().map(|v| v.text));
                 true
             }
+            "fragmentation" => {
+                c.fragmentation = val(k);
+                true
+            }
             "children" if k.is_section() => {
                 children_nodes.extend(k.children().iter().filter(|x| x.is_section()));
                 for x in k.children().iter().filter(|x| !x.is_section()) {
