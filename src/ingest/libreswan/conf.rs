@@ -61,10 +61,10 @@ pub struct Hint {
     pub loaded: Option<Vec<String>>,
 }
 
-/// How a conn's side was decided; `Guess` means nothing in the evidence said.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Whether something in the evidence told a conn's end, or it is the `left` guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
-    Certain(String),
+    Told,
     Guess,
 }
 
@@ -83,41 +83,41 @@ fn names_host(v: Option<&Val>, name: &str) -> bool {
 /// pluto's rule is "the end whose address is one of mine"; without the host's interfaces,
 /// the same is read from what the evidence does say.
 pub fn side_of(get: &dyn Fn(&str) -> Option<Val>, conn: &str, hint: &Hint) -> (Side, Why) {
+    // Settled by pairing with a peer that holds the same conn.
     if let Some(s) = hint.forced.get(conn) {
-        return (*s, Why::Certain("paired with the peer's files".into()));
+        return (*s, Why::Told);
     }
     let (l, r) = (get("left"), get("right"));
     let word = |v: &Option<Val>| v.as_ref().map(|v| v.text.trim().to_ascii_lowercase());
     for (s, v) in [(Side::Left, &l), (Side::Right, &r)] {
         if word(v).as_deref() == Some("%defaultroute") {
-            return (s, Why::Certain(format!("{}=%defaultroute", s.prefix())));
+            return (s, Why::Told);
         }
     }
+    // An address pluto listens on is ours; one the host's log talks to is the peer's.
     for (s, v) in [(Side::Left, &l), (Side::Right, &r)] {
         if let Some(ip) = ip_of(v.as_ref()) {
             if hint.local.contains(&ip) {
-                return (s, Why::Certain(format!("{ip} is this host's address")));
+                return (s, Why::Told);
             }
             if hint.peers.contains(&ip) {
-                return (
-                    s.other_end(),
-                    Why::Certain(format!("this host's log talks to {ip}")),
-                );
+                return (s.other_end(), Why::Told);
             }
         }
     }
+    // `leftid=@west` on the host west.
     for s in [Side::Left, Side::Right] {
         let p = s.prefix();
         if names_host(get(&format!("{p}id")).as_ref(), &hint.name)
             || names_host(get(p).as_ref(), &hint.name)
         {
-            return (s, Why::Certain(format!("{p}id names {}", hint.name)));
+            return (s, Why::Told);
         }
     }
     // An end that is anyone (`%any`, `%opportunisticgroup`) cannot be an address of ours.
     for (s, v) in [(Side::Left, &l), (Side::Right, &r)] {
         if word(v).is_some_and(|w| w.starts_with("%any") || w.starts_with("%opportunistic")) {
-            return (s.other_end(), Why::Certain(format!("{}=%any", s.prefix())));
+            return (s.other_end(), Why::Told);
         }
     }
     (Side::Left, Why::Guess)
