@@ -4,6 +4,7 @@ use super::keywords::{K, Keys};
 use super::{addr_after, time_of};
 use crate::evidence::{Direction, Event, EventKind, Rejected};
 use crate::model::Loc;
+use std::net::IpAddr;
 
 /// IKEv1 state labels of the packet lines → the phase they belong to.
 fn phase_of_state(s: &str) -> Option<u8> {
@@ -18,17 +19,43 @@ fn phase_of_state(s: &str) -> Option<u8> {
 
 /// The state word at the end of a packet line: `(I) MM_NO_STATE`, `(R) QM_IDLE`, `(N) NEW SA`.
 fn trailing_state(msg: &str) -> Option<String> {
-    let idx = msg.rfind(") ")?;
+    // The last ") ".
+    let b = msg.as_bytes();
+    let idx = memchr::memrchr_iter(b')', b).find(|&i| b.get(i + 1) == Some(&b' '))?;
     let s = msg[idx + 2..].trim().trim_end_matches(['.', ' ']);
     (!s.is_empty()).then(|| s.replace(' ', "_"))
 }
 
+/// The number after the first `dport` or `peer_port` word that has a word after it.
 fn port_of(msg: &str) -> Option<u16> {
-    let toks: Vec<&str> = msg.split_whitespace().collect();
-    toks.windows(2)
-        .find(|w| w[0] == "dport" || w[0] == "peer_port")
-        .and_then(|w| w[1].trim_end_matches(',').parse().ok())
+    // Both words hold "port" (most packet lines name none).
+    PORT.find(msg.as_bytes())?;
+    let mut prev = "";
+    for w in msg.split_whitespace() {
+        if prev == "dport" || prev == "peer_port" {
+            return w.trim_end_matches(',').parse().ok();
+        }
+        prev = w;
+    }
+    None
 }
+
+/// `s.split(pat).nth(1)` (what follows the first `pat`, up to the next one), with a searcher
+/// built once.
+fn after<'a>(s: &'a str, pat: &memchr::memmem::Finder) -> Option<&'a str> {
+    let rest = &s[pat.find(s.as_bytes())? + pat.needle().len()..];
+    Some(match pat.find(rest.as_bytes()) {
+        Some(end) => &rest[..end],
+        None => rest,
+    })
+}
+
+static PORT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("port"));
+static NEW_STATE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("New State = "));
+static OLD_STATE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("Old State = "));
 
 fn rejected(msg: &str) -> Option<Option<Rejected>> {
     if !msg.contains("does not match policy") {
@@ -162,8 +189,73 @@ fn asa(line: &str, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
     Some(out)
 }
 
+/// Where the classic IOS path puts a line's events: built whole, or only the budget keys
+/// the stateless pass needs (no line, no time).
+pub trait Sink {
+    fn push(&mut self, kind: EventKind, peer: Option<IpAddr>);
+}
+
+/// Whole events of one line.
+struct Whole<'a> {
+    loc: &'a dyn Fn() -> Loc,
+    prefix: &'a str,
+    /// The time is read once, for the line's first event.
+    time: Option<Option<f64>>,
+    out: Vec<Event>,
+}
+
+impl Sink for Whole<'_> {
+    fn push(&mut self, kind: EventKind, peer: Option<IpAddr>) {
+        let time = *self.time.get_or_insert_with(|| time_of(self.prefix));
+        self.out.push(Event {
+            at: (self.loc)(),
+            device: None,
+            time,
+            peer,
+            kind,
+        });
+    }
+}
+
+impl Sink for Vec<super::Key> {
+    fn push(&mut self, kind: EventKind, peer: Option<IpAddr>) {
+        self.push((std::mem::discriminant(&kind), peer));
+    }
+}
+
 /// Events for one line, or None when the line is not debug/syslog output.
 pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
+    if let Some(v) = other(line, k, loc) {
+        return Some(v);
+    }
+    let start = k.start()?;
+    let mut out = Whole {
+        loc,
+        prefix: &line[..start],
+        time: None,
+        out: Vec::new(),
+    };
+    ios(line, k, &mut out);
+    Some(out.out)
+}
+
+/// The budget keys of [`line`]'s events, in order, added to `keys`; false when the line is
+/// not debug/syslog output. `loc`: what IKEv2 and ASA lines' events point to (they are built
+/// whole and dropped).
+pub fn keys(line: &str, k: Keys, loc: &dyn Fn() -> Loc, keys: &mut Vec<super::Key>) -> bool {
+    if let Some(v) = other(line, k, loc) {
+        keys.extend(v.iter().map(super::key));
+        return true;
+    }
+    if k.start().is_none() {
+        return false;
+    }
+    ios(line, k, keys);
+    true
+}
+
+/// IKEv2 lines and ASA lines.
+fn other(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
     // Before `asa`, which would take the ASA's IKEv2 syslog (7500xx) for IKEv1's.
     if (k.has(K::IKEV2)
         || k.has(K::ASA_SYSLOG)
@@ -178,19 +270,20 @@ pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
     {
         return Some(v);
     }
+    None
+}
+
+/// Classic and modern IOS debug and crypto syslog; `k.start()` is Some.
+fn ios(line: &str, k: Keys, out: &mut impl Sink) {
     // Classic debug wraps "Old State = ... New State = ..." onto a line of its own.
-    let start = k.start()?;
-    let (prefix, msg) = line.split_at(start);
-    // Time and peer are worked out only for lines that become events (most lines do not).
-    let ev = |kind: EventKind, peer: Option<std::net::IpAddr>| Event {
-        at: loc(),
-        device: None,
-        time: time_of(prefix),
-        peer,
-        kind,
+    let Some(start) = k.start() else {
+        return;
     };
-    let peer = || addr_after(msg, &["to", "from", "with", "at", "peer"]);
-    let mut out = Vec::new();
+    let msg = &line[start..];
+    // The peer is worked out once, and only for lines that become events (most do not).
+    let mut peer_of = None;
+    let mut peer =
+        || *peer_of.get_or_insert_with(|| addr_after(msg, &["to", "from", "with", "at", "peer"]));
     if k.has(K::SENDING_PACKET) || k.has(K::RECEIVED_PACKET) {
         let direction = if k.has(K::SENDING_PACKET) {
             Direction::Sent
@@ -199,7 +292,7 @@ pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
         };
         let state = trailing_state(msg);
         let phase = state.as_deref().and_then(phase_of_state);
-        out.push(ev(
+        out.push(
             EventKind::IkeMessage {
                 direction,
                 state,
@@ -207,7 +300,7 @@ pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
                 port: port_of(msg),
             },
             peer(),
-        ));
+        );
     } else if let Some(rest) = k
         .has(K::RETRANSMITTING_PHASE)
         .then(|| msg.split("retransmitting phase ").nth(1))
@@ -218,13 +311,13 @@ pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
             .next()
             .and_then(|c| c.to_digit(10))
             .map(|d| d as u8);
-        out.push(ev(
+        out.push(
             EventKind::Retransmit {
                 phase,
                 attempt: None,
             },
             peer(),
-        ));
+        );
     } else if k.has(K::INCREMENTING_ERROR) && k.has(K::RETRANSMIT) {
         let attempt = msg
             .split("attempt ")
@@ -237,20 +330,20 @@ pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
             } else {
                 Some(1)
             };
-            out.push(ev(EventKind::Retransmit { phase, attempt }, peer()));
+            out.push(EventKind::Retransmit { phase, attempt }, peer());
         }
     } else if k.has(K::DEATH) {
         let phase = if msg.contains("P2") { 2 } else { 1 };
-        out.push(ev(EventKind::GaveUp { phase: Some(phase) }, peer()));
+        out.push(EventKind::GaveUp { phase: Some(phase) }, peer());
     } else if let Some(r) = k.has(K::NOT_MATCH_POLICY).then(|| rejected(msg)).flatten() {
-        out.push(ev(EventKind::ProposalRejected { attribute: r }, peer()));
+        out.push(EventKind::ProposalRejected { attribute: r }, peer());
     } else if k.has(K::NO_OFFERS) || k.has(K::P1_NOT_ACCEPTABLE) {
-        out.push(ev(EventKind::NoProposalAccepted { phase: 1 }, peer()));
+        out.push(EventKind::NoProposalAccepted { phase: 1 }, peer());
     } else if k.has(K::PROXY_NOT_SUPPORTED)
         || (k.has(K::POLICY_INVALIDATED) && msg.contains("error 32"))
     {
         // IOS's words when the proxy identities match no crypto ACL entry (error 32).
-        out.push(ev(EventKind::SelectorsRejected, peer()));
+        out.push(EventKind::SelectorsRejected, peer());
     } else if k.has(K::TRANSFORM_NOT_SUPPORTED)
         || (k.has(K::POLICY_INVALIDATED) && msg.contains("error 256"))
         || k.has(K::P2_NOT_ACCEPTABLE)
@@ -258,11 +351,11 @@ pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
     {
         // "phase 2 SA (policy) not acceptable" follows either refusal: the line before it
         // (proxy identities, identity, transforms) tells which, and the engine reads that.
-        out.push(ev(EventKind::NoProposalAccepted { phase: 2 }, peer()));
+        out.push(EventKind::NoProposalAccepted { phase: 2 }, peer());
     } else if k.has(K::NOTIFY_NO_HASH) {
-        out.push(ev(EventKind::AuthRefusedByPeer, peer()));
+        out.push(EventKind::AuthRefusedByPeer, peer());
     } else if k.has(K::INV_SPI) {
-        out.push(ev(
+        out.push(
             EventKind::InvalidSpi,
             addr_after(msg, &["srcaddr=", "srcaddr"]).or_else(|| {
                 msg.split("srcaddr=")
@@ -270,17 +363,17 @@ pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
                     .and_then(|r| r.split([',', ' ']).next())
                     .and_then(|a| a.parse().ok())
             }),
-        ));
+        );
     } else if k.has(K::REPLAY_ERR) {
-        out.push(ev(
+        out.push(
             EventKind::ReplayDrop,
             msg.split("srcaddr=")
                 .nth(1)
                 .and_then(|r| r.split([',', ' ']).next())
                 .and_then(|a| a.parse().ok()),
-        ));
+        );
     } else if k.has(K::SA_CREATED) {
-        out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer()));
+        out.push(EventKind::PhaseComplete { phase: 2 }, peer());
     } else if let Some(rest) = k
         .has(K::PROCESSING_NOTIFY)
         .then(|| msg.split("processing NOTIFY ").nth(1))
@@ -294,48 +387,45 @@ pub fn line(line: &str, k: Keys, loc: &dyn Fn() -> Loc) -> Option<Vec<Event>> {
         } else {
             None
         };
-        out.push(ev(
+        out.push(
             EventKind::Notify {
                 direction: Direction::Received,
                 name,
                 phase,
             },
             peer(),
-        ));
+        );
     } else if k.has(K::NO_PSK_WITH) || k.has(K::NO_CERT_OR_PSK) {
-        out.push(ev(EventKind::NoKey, peer()));
+        out.push(EventKind::NoKey, peer());
     } else if k.has(K::TURNED_OFF) {
-        out.push(ev(EventKind::IkeDisabled, peer()));
+        out.push(EventKind::IkeDisabled, peer());
     } else if k.has(K::RESERVED_NOT_ZERO) || k.has(K::BAD_MESSAGE) {
-        out.push(ev(EventKind::Malformed, peer()));
+        out.push(EventKind::Malformed, peer());
     } else if k.has(K::AUTHENTICATED) {
-        out.push(ev(EventKind::Authenticated, peer()));
+        out.push(EventKind::Authenticated, peer());
     } else if k.has(K::INVAL_CERT) {
-        out.push(ev(EventKind::CertInvalid, peer()));
+        out.push(EventKind::CertInvalid, peer());
     } else if k.has(K::QM_BAD_CERT) {
-        out.push(ev(EventKind::QuickModeBadCert, peer()));
+        out.push(EventKind::QuickModeBadCert, peer());
     } else if k.has(K::CREATING_SAS) {
-        out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer()));
+        out.push(EventKind::PhaseComplete { phase: 2 }, peer());
     }
     // A state change may share the line with any of the above (classic debug wraps it).
     if let Some(rest) = k
         .has(K::NEW_STATE)
-        .then(|| line.split("New State = ").nth(1))
+        .then(|| after(line, &NEW_STATE))
         .flatten()
     {
         let to = rest.split_whitespace().next().unwrap_or("").to_string();
-        let from = line
-            .split("Old State = ")
-            .nth(1)
+        let from = after(line, &OLD_STATE)
             .and_then(|r| r.split_whitespace().next())
             .map(|s| s.to_string());
         if to == "IKE_P1_COMPLETE" && from.as_deref() != Some("IKE_P1_COMPLETE") {
-            out.push(ev(EventKind::PhaseComplete { phase: 1 }, peer()));
+            out.push(EventKind::PhaseComplete { phase: 1 }, peer());
         }
         if to == "IKE_QM_PHASE2_COMPLETE" {
-            out.push(ev(EventKind::PhaseComplete { phase: 2 }, peer()));
+            out.push(EventKind::PhaseComplete { phase: 2 }, peer());
         }
-        out.push(ev(EventKind::StateChange { from, to }, peer()));
+        out.push(EventKind::StateChange { from, to }, peer());
     }
-    Some(out)
 }

@@ -101,6 +101,41 @@ pub fn scan(line: &str) -> Keys {
     Keys(m, start)
 }
 
+/// [`scan`] of every line of `text` in one search (a search per line costs more in setting
+/// up than in searching): `lines` are the lines' (start, end, end without trailing
+/// whitespace) in `text`, in order; their keys are pushed to `out`. No keyword holds a line
+/// end, so no match crosses lines; a line with a match that runs into its trailing
+/// whitespace (which [`scan`] of the trimmed line cannot see) is scanned again alone.
+pub fn scan_lines(text: &str, lines: &[(usize, usize, usize)], out: &mut Vec<Keys>) {
+    let Some(ac) = SCANNER.as_ref() else {
+        out.extend(lines.iter().map(|_| Keys::default()));
+        return;
+    };
+    let mut hits = ac.find_iter(text).peekable();
+    for &(start, end, trimmed) in lines {
+        let (mut m, mut first, mut again) = (0u64, None, false);
+        while let Some(hit) = hits.next_if(|h| h.start() < end) {
+            if hit.end() > trimmed {
+                again = true;
+                continue;
+            }
+            let p = hit.pattern().as_u32();
+            if first.is_none() && STARTERS.contains(&p) {
+                first = Some(hit.start() - start);
+            }
+            m |= 1 << p;
+        }
+        out.push(if again {
+            scan(&text[start..trimmed])
+        } else {
+            if m & (1 << K::RETRANSMITTING_PHASE as u8) != 0 {
+                m |= 1 << K::RETRANSMIT as u8;
+            }
+            Keys(m, first)
+        });
+    }
+}
+
 const STARTERS: [u32; 5] = [
     K::ISAKMP as u32,
     K::ISKAMP as u32,
@@ -119,5 +154,26 @@ mod tests {
         assert!(k.has(K::ISAKMP) && k.has(K::RETRANSMITTING_PHASE) && k.has(K::RETRANSMIT));
         assert!(!k.has(K::DEATH));
         assert!(WORDS.len() < 64);
+    }
+
+    #[test]
+    fn one_scan_of_a_block_is_a_scan_per_line() {
+        // Keywords that end in a space meet trailing whitespace; CRLF; empty lines.
+        let text = "ISAKMP (0:1): retransmitting phase \nx Old State = \r\n\n\
+                    %CRYPTO-4: New State = IKE_P1_COMPLETE  \nISAKMP retransmitting phase 2\n\
+                    IPSEC(validate): sa created\r\nprocessing NOTIFY \t\nISAKMP";
+        let mut lines = Vec::new();
+        let mut at = 0;
+        for l in text.split_inclusive('\n') {
+            lines.push((at, at + l.len(), at + l.trim_end().len()));
+            at += l.len();
+        }
+        let mut keys = Vec::new();
+        scan_lines(text, &lines, &mut keys);
+        assert_eq!(keys.len(), lines.len());
+        for (&(start, _, trimmed), k) in lines.iter().zip(&keys) {
+            let one = scan(&text[start..trimmed]);
+            assert_eq!((k.0, k.1), (one.0, one.1), "{:?}", &text[start..trimmed]);
+        }
     }
 }

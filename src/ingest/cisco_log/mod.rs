@@ -61,7 +61,8 @@ pub fn looks_like(text: &str) -> bool {
 
 /// `Tokyo#show ...` → "Tokyo".
 fn prompt_host(l: &str) -> Option<&str> {
-    let (host, rest) = l.split_once('#')?;
+    let at = memchr::memchr(b'#', l.as_bytes())?;
+    let (host, rest) = (&l[..at], &l[at + 1..]);
     let host = host.split('(').next()?;
     let ok = !host.is_empty()
         && host
@@ -92,12 +93,12 @@ pub fn time_of(prefix: &str) -> Option<f64> {
 /// The first IPv4 address that follows one of the words (`to`, `from`, `with`, `peer`...).
 pub fn addr_after(text: &str, words: &[&str]) -> Option<IpAddr> {
     // Most debug lines name no address: three dots are the cheapest proof of none.
-    if text.bytes().filter(|b| *b == b'.').count() < 3 {
-        return None;
-    }
+    memchr::memchr_iter(b'.', text.as_bytes()).nth(2)?;
     let mut prev = "";
     for w in text.split_ascii_whitespace() {
-        if words.contains(&prev)
+        // An address starts with a digit: other words need no look at the one before.
+        if w.as_bytes()[0].is_ascii_digit()
+            && words.contains(&prev)
             && let Some(a) = w
                 .trim_end_matches(['!', ',', '.', ':', ')'])
                 .split(['/', ':'])
@@ -123,35 +124,105 @@ pub const KEEP_PER_KIND: usize = 64;
 /// The most events one file contributes, whatever the number of peers in it.
 pub const KEEP_PER_FILE: usize = 100_000;
 
-/// What the stateless pass learns of one line; it runs on blocks of lines in parallel.
+/// What the budget counts an event by: its kind and its peer.
+type Key = (
+    std::mem::Discriminant<crate::evidence::EventKind>,
+    Option<IpAddr>,
+);
+
+fn key(e: &Event) -> Key {
+    (std::mem::discriminant(&e.kind), e.peer)
+}
+
+/// What the stateless pass learns of one block (it runs on blocks in parallel): the lines the
+/// ordered pass must read. A line not listed is a debug line with no event, no prompt and no
+/// "IKEv2": nothing to the ordered pass unless an IKEv2 packet is being followed.
+#[derive(Default)]
+struct Pres {
+    lines: Vec<Pre>,
+    /// The budget keys of the events of [`Debug::Keys`] lines.
+    keys: Vec<Key>,
+    /// Room for the lines' spans and keywords, reused from block to block.
+    spans: Vec<(usize, usize, usize)>,
+    scanned: Vec<keywords::Keys>,
+}
+
+/// One listed line.
 struct Pre {
+    /// Index of the line in its block, and its bytes (line end included).
+    idx: u32,
+    start: u32,
+    end: u32,
     prompt: bool,
-    /// `Some` when the line is debug or syslog output (possibly with no event).
-    events: Option<Vec<Event>>,
     v2: bool,
     /// Looks like IPsec output (kept as unrecognised when nothing takes it).
     ipsec: bool,
+    debug: Debug,
 }
 
-/// `blank`: where pass-one events point until the ordered pass gives the ones it keeps their
-/// line (most repeated events are dropped by the budget, so most never need one).
-fn pre_line(blank: &Loc, line: &str) -> Pre {
+/// What the stateless pass found of a line's debug/syslog events.
+enum Debug {
+    /// Not debug or syslog output.
+    No,
+    /// Debug output whose events have these keys (`Pres::keys[from..to]`): the events are
+    /// built again, with their line, only when the budget keeps one (most repeats are dropped
+    /// unbuilt).
+    Keys(u32, u32),
+    /// The events of an IKEv2 line, which the ordered pass always reads.
+    Events(Vec<Event>),
+}
+
+/// `blank`: where pass-one events point (they are built again with their line when kept).
+/// `k`: the line's keywords when the block's scan found them.
+fn pre_line(
+    blank: &Loc,
+    line: &str,
+    k: Option<keywords::Keys>,
+    idx: u32,
+    span: (usize, usize),
+    out: &mut Pres,
+) {
+    let (start, end) = (span.0 as u32, span.1 as u32);
     if prompt_host(line).is_some() {
-        return Pre {
+        out.lines.push(Pre {
+            idx,
+            start,
+            end,
             prompt: true,
-            events: None,
             v2: false,
             ipsec: false,
-        };
+            debug: Debug::No,
+        });
+        return;
     }
     let loc = || blank.clone();
-    let k = keywords::scan(line);
-    Pre {
+    let k = k.unwrap_or_else(|| keywords::scan(line));
+    let v2 = k.has(keywords::K::IKEV2);
+    let ipsec = k.has(keywords::K::ISAKMP) || k.has(keywords::K::CRYPTO_SYSLOG);
+    let debug = if v2 {
+        match debug::line(line, k, &loc) {
+            None => Debug::No,
+            Some(ev) => Debug::Events(ev),
+        }
+    } else {
+        let from = out.keys.len() as u32;
+        if !debug::keys(line, k, &loc, &mut out.keys) {
+            Debug::No
+        } else if out.keys.len() as u32 == from {
+            return;
+        } else {
+            Debug::Keys(from, out.keys.len() as u32)
+        }
+    };
+    out.lines.push(Pre {
+        idx,
+        start,
+        end,
         prompt: false,
-        events: debug::line(line, k, &loc),
-        v2: k.has(keywords::K::IKEV2),
-        ipsec: k.has(keywords::K::ISAKMP) || k.has(keywords::K::CRYPTO_SYSLOG),
-    }
+        v2,
+        ipsec,
+        debug,
+    });
 }
 
 /// The stateful pass, line by line in file order: prompts, show commands, IKEv2 packet
@@ -179,20 +250,33 @@ impl Seq {
         }
     }
 
-    /// One line in file order; its text is decoded only when something here reads it (a
-    /// debug line whose events are all over budget is only counted).
-    fn line(&mut self, no: u32, raw: &[u8], pre: Pre) {
-        if !pre.prompt
-            && !pre.v2
-            && self.v2.idle()
-            && let Some(ev) = &pre.events
-            && ev.iter().all(|e| e.peer.is_some() && self.over_budget(e))
-        {
-            self.out.dropped += ev.len() as u64;
-            return;
-        }
+    /// One listed line in file order; its text is decoded only when something here reads it
+    /// (a debug line whose events are all over budget is only counted).
+    fn line(&mut self, no: u32, raw: &[u8], pre: Pre, keys: &[Key]) {
+        let (events, again) = match pre.debug {
+            Debug::No => (None, false),
+            Debug::Events(ev) => (Some(ev), false),
+            Debug::Keys(from, to) => {
+                let keys = &keys[from as usize..to as usize];
+                // Nothing else reads a debug line while no IKEv2 packet is followed: a line
+                // whose events are all over budget changes nothing but the count (the budget
+                // only grows fuller within a line).
+                if !pre.v2 && self.v2.idle() && keys.iter().all(|k| self.over_budget(k)) {
+                    self.out.dropped += keys.len() as u64;
+                    return;
+                }
+                (None, true)
+            }
+        };
         let text = text_of(raw);
         let line = text.trim_end();
+        let file = &self.file;
+        let loc = || Loc::line(file, no, line);
+        // Built again, now with their line: the stateless parse gives the same events.
+        let events = match again {
+            true => debug::line(line, keywords::scan(line), &loc).or_else(|| Some(Vec::new())),
+            false => events,
+        };
         if pre.prompt {
             if let Some(h) = prompt_host(line) {
                 self.out.host.get_or_insert_with(|| h.to_string());
@@ -201,12 +285,10 @@ impl Seq {
             self.show.command(cmd, &mut self.fresh);
             self.rebuild.command();
         } else {
-            let file = &self.file;
-            let loc = || Loc::line(file, no, line);
-            if let Some(ev) = pre.events {
+            if let Some(ev) = events {
                 for mut e in ev {
-                    // A repeat about a known peer beyond the budget is counted, never built.
-                    if e.peer.is_some() && self.over_budget(&e) {
+                    // A repeat about a known peer beyond the budget is counted, never kept.
+                    if e.peer.is_some() && self.over_budget(&key(&e)) {
                         self.out.dropped += 1;
                         continue;
                     }
@@ -230,18 +312,50 @@ impl Seq {
         keep(&mut self.out, &mut self.kept, &mut self.fresh);
     }
 
-    fn over_budget(&self, e: &Event) -> bool {
-        self.out.events.len() >= KEEP_PER_FILE
-            || self
-                .kept
-                .get(&(std::mem::discriminant(&e.kind), e.peer))
-                .is_some_and(|n| *n >= KEEP_PER_KIND)
+    /// An unlisted line (debug output with no event, no "IKEv2"): only an IKEv2 packet being
+    /// followed reads it. False once none is.
+    fn quiet(&mut self, no: u32, raw: &[u8]) -> bool {
+        if self.v2.idle() {
+            return false;
+        }
+        let text = text_of(raw);
+        let line = text.trim_end();
+        let file = &self.file;
+        let loc = || Loc::line(file, no, line);
+        self.v2.line(line, false, &loc, &mut self.fresh);
+        keep(&mut self.out, &mut self.kept, &mut self.fresh);
+        true
     }
 
-    /// One block of whole lines, with the pass-one results for each.
-    fn block(&mut self, first: u32, block: &[u8], pres: Vec<Pre>) {
-        for ((i, raw), pre) in lines(block).enumerate().zip(pres) {
-            self.line(first.saturating_add(i as u32), raw, pre);
+    fn over_budget(&self, k: &Key) -> bool {
+        self.out.events.len() >= KEEP_PER_FILE
+            || self.kept.get(k).is_some_and(|n| *n >= KEEP_PER_KIND)
+    }
+
+    /// One block of whole lines, with what pass one learnt of it.
+    fn block(&mut self, first: u32, block: &[u8], pres: &mut Pres) {
+        // The next line not yet read: its index in the block and where it starts.
+        let (mut idx, mut at) = (0u32, 0usize);
+        for pre in pres.lines.drain(..) {
+            if !self.v2.idle() {
+                for (start, end) in spans(&block[at..pre.start as usize]) {
+                    if !self.quiet(first.saturating_add(idx), &block[at + start..at + end]) {
+                        break;
+                    }
+                    idx += 1;
+                }
+            }
+            let (no, start, end) = (first.saturating_add(pre.idx), pre.start, pre.end);
+            (idx, at) = (pre.idx + 1, end as usize);
+            self.line(no, &block[start as usize..end as usize], pre, &pres.keys);
+        }
+        if !self.v2.idle() {
+            for (start, end) in spans(&block[at..]) {
+                if !self.quiet(first.saturating_add(idx), &block[at + start..at + end]) {
+                    break;
+                }
+                idx += 1;
+            }
         }
     }
 
@@ -265,9 +379,21 @@ impl Seq {
     }
 }
 
-/// The lines of a block as `read_until(b'\n')` would return them.
-fn lines(block: &[u8]) -> impl Iterator<Item = &[u8]> {
-    block.split_inclusive(|b| *b == b'\n')
+/// Where the lines of a block start and end (line end included), as `read_until(b'\n')`
+/// would cut them.
+fn spans(block: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut at = 0;
+    let mut ends = memchr::memchr_iter(b'\n', block);
+    std::iter::from_fn(move || {
+        let start = at;
+        let end = match ends.next() {
+            Some(nl) => nl + 1,
+            None if start < block.len() => block.len(),
+            None => return None,
+        };
+        at = end;
+        Some((start, end))
+    })
 }
 
 /// Valid UTF-8 (nearly every line) is borrowed as is; only a bad byte costs a copy.
@@ -278,10 +404,38 @@ fn text_of(raw: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn pre_block(blank: &Loc, block: &[u8]) -> Vec<Pre> {
-    lines(block)
-        .map(|raw| pre_line(blank, text_of(raw).trim_end()))
-        .collect()
+/// Fills `out` (emptied first: its room is reused from block to block).
+fn pre_block(blank: &Loc, block: &[u8], out: &mut Pres) {
+    out.lines.clear();
+    out.keys.clear();
+    // One check of the whole block (lines end at ASCII '\n', so each is valid too).
+    let Ok(whole) = std::str::from_utf8(block) else {
+        for (idx, (start, end)) in spans(block).enumerate() {
+            let text = text_of(&block[start..end]);
+            pre_line(blank, text.trim_end(), None, idx as u32, (start, end), out);
+        }
+        return;
+    };
+    // One keyword search for the whole block.
+    let mut lines = std::mem::take(&mut out.spans);
+    let mut keys = std::mem::take(&mut out.scanned);
+    lines.clear();
+    keys.clear();
+    lines.extend(
+        spans(block).map(|(start, end)| (start, end, start + whole[start..end].trim_end().len())),
+    );
+    keywords::scan_lines(whole, &lines, &mut keys);
+    for (idx, (&(start, end, trimmed), k)) in lines.iter().zip(&keys).enumerate() {
+        pre_line(
+            blank,
+            &whole[start..trimmed],
+            Some(*k),
+            idx as u32,
+            (start, end),
+            out,
+        );
+    }
+    (out.spans, out.scanned) = (lines, keys);
 }
 
 /// Lines are read in blocks of about this size; a large file's blocks go through the
@@ -309,20 +463,15 @@ impl<R: std::io::Read> Blocks<R> {
         buf.append(&mut self.carry);
         let mut goal = self.size;
         loop {
-            while !self.eof && buf.len() < goal {
-                let at = buf.len();
-                buf.resize(at + (goal - at).clamp(1, 64 << 10), 0);
-                match self.reader.read(&mut buf[at..]) {
-                    Ok(0) => {
-                        buf.truncate(at);
-                        self.eof = true;
-                    }
-                    Ok(n) => buf.truncate(at + n),
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(at),
-                    Err(_) => {
-                        buf.truncate(at);
-                        self.eof = true;
-                    }
+            if !self.eof && buf.len() < goal {
+                // Reads up to the goal without zeroing the buffer first; short only at the end
+                // (or at an error, which ends the input as before, keeping what was read).
+                let want = goal - buf.len();
+                buf.reserve(want.min(MAX_LINE));
+                let mut part = std::io::Read::take(&mut self.reader, want as u64);
+                match std::io::Read::read_to_end(&mut part, &mut buf) {
+                    Ok(n) if n == want => {}
+                    _ => self.eof = true,
                 }
             }
             if self.eof {
@@ -379,49 +528,70 @@ fn parse_blocks(path: &str, reader: impl std::io::Read + Send, size: usize) -> O
     };
     if blocks.eof && blocks.carry.is_empty() {
         // Small input: one block, no threads.
-        let pres = pre_block(&Loc::implied(&seq.file, ""), &first);
-        seq.block(1, &first, pres);
+        let mut pres = Pres::default();
+        pre_block(&Loc::implied(&seq.file, ""), &first, &mut pres);
+        seq.block(1, &first, &mut pres);
         return seq.finish(path);
     }
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
-    type Work = (usize, u32, Vec<u8>);
-    type Done = (usize, u32, Vec<u8>, Vec<Pre>);
+    type Work = (usize, u32, Vec<u8>, Pres);
+    type Done = (usize, u32, Vec<u8>, Pres);
     let in_flight = workers * 2;
     let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Work>(in_flight);
     let work_rx = std::sync::Mutex::new(work_rx);
     let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Done>(in_flight);
-    // Blocks go back to the reader once read: the same few buffers serve the whole file.
-    let (spare_tx, spare_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(in_flight * 2);
+    // Blocks go back to the reader once read: the same few buffers serve the whole file (a
+    // fresh one costs its pages' zeroing by the kernel).
+    let buffers = in_flight * 2 + 2;
+    let (spare_tx, spare_rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, Pres)>(buffers);
     std::thread::scope(|s| {
         s.spawn(move || {
             let mut no = 1u32;
             let mut next = Some((first, n));
             let mut idx = 0usize;
+            let mut made = 1;
+            let mut pres = Pres::default();
             while let Some((block, n)) = next {
-                if work_tx.send((idx, no, block)).is_err() {
+                if work_tx.send((idx, no, block, pres)).is_err() {
                     return;
                 }
                 no = no.saturating_add(n);
                 idx += 1;
-                next = blocks.next(spare_rx.try_recv().unwrap_or_default());
+                let buf;
+                (buf, pres) = match spare_rx.try_recv() {
+                    Ok(spare) => spare,
+                    Err(_) if made < buffers => {
+                        made += 1;
+                        Default::default()
+                    }
+                    // All made: wait for one to come back.
+                    Err(_) => match spare_rx.recv() {
+                        Ok(spare) => spare,
+                        Err(_) => return,
+                    },
+                };
+                next = blocks.next(buf);
             }
         });
         for _ in 0..workers {
             let done_tx = done_tx.clone();
             let work_rx = &work_rx;
-            // Each worker its own: no shared reference count to contend on.
-            let blank = Loc::implied(&Arc::from(path), "");
             s.spawn(move || {
+                // Each worker its own, made by its thread: no shared reference count (nor
+                // cache line) to contend on.
+                let blank = Loc::implied(&Arc::from(path), "");
                 loop {
                     let job = match work_rx.lock() {
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
-                    let Ok((idx, no, block)) = job else { return };
-                    let pres = pre_block(&blank, &block);
+                    let Ok((idx, no, block, mut pres)) = job else {
+                        return;
+                    };
+                    pre_block(&blank, &block, &mut pres);
                     if done_tx.send((idx, no, block, pres)).is_err() {
                         return;
                     }
@@ -434,9 +604,9 @@ fn parse_blocks(path: &str, reader: impl std::io::Read + Send, size: usize) -> O
         let mut want = 0usize;
         for (idx, no, block, pres) in done_rx.iter() {
             waiting.insert(idx, (no, block, pres));
-            while let Some((no, block, pres)) = waiting.remove(&want) {
-                seq.block(no, &block, pres);
-                let _ = spare_tx.try_send(block);
+            while let Some((no, block, mut pres)) = waiting.remove(&want) {
+                seq.block(no, &block, &mut pres);
+                let _ = spare_tx.try_send((block, pres));
                 want += 1;
             }
         }
@@ -445,13 +615,7 @@ fn parse_blocks(path: &str, reader: impl std::io::Read + Send, size: usize) -> O
 }
 
 /// How many events of each kind about each peer were kept so far.
-type Kept = std::collections::HashMap<
-    (
-        std::mem::Discriminant<crate::evidence::EventKind>,
-        Option<IpAddr>,
-    ),
-    usize,
->;
+type Kept = rustc_hash::FxHashMap<Key, usize>;
 
 fn keep(out: &mut Output, kept: &mut Kept, fresh: &mut Vec<Event>) {
     for e in fresh.drain(..) {
@@ -460,9 +624,7 @@ fn keep(out: &mut Output, kept: &mut Kept, fresh: &mut Vec<Event>) {
             out.dropped += 1;
             continue;
         }
-        let n = kept
-            .entry((std::mem::discriminant(&e.kind), e.peer))
-            .or_default();
+        let n = kept.entry(key(&e)).or_default();
         if *n < KEEP_PER_KIND {
             *n += 1;
             out.events.push(e);

@@ -48,7 +48,11 @@ const STATES: &[&str] = &[
 pub fn known_stem(label: &str) -> Option<&'static str> {
     STATES
         .iter()
-        .filter(|s| label == **s || label.starts_with(&format!("{s}_")))
+        .filter(|s| {
+            label
+                .strip_prefix(**s)
+                .is_some_and(|r| r.is_empty() || r.starts_with('_'))
+        })
         .max_by_key(|s| s.len())
         .copied()
 }
@@ -115,7 +119,16 @@ fn num_after(text: &str, key: &str) -> Option<u64> {
 }
 
 fn ip(w: &str) -> Option<IpAddr> {
-    w.trim_end_matches(',').split('/').next()?.parse().ok()
+    let w = w.trim_end_matches(',').split('/').next()?;
+    // Every address starts with a hex digit or ':' (most words of a show line do not).
+    if !w
+        .as_bytes()
+        .first()
+        .is_some_and(|c| c.is_ascii_hexdigit() || *c == b':')
+    {
+        return None;
+    }
+    w.parse().ok()
 }
 
 impl State {
@@ -213,7 +226,8 @@ impl State {
                 .and_then(|r| r.trim_start_matches([' ', ':']).split_whitespace().next())
                 .map(|s| s.to_string());
         }
-        if let (Some((peer, _)), Some(rest)) = (&self.asa_peer, t.split("State").nth(1))
+        if let Some((peer, _)) = &self.asa_peer
+            && let Some(rest) = t.split("State").nth(1)
             && t.contains("State")
             && !t.contains("State =")
         {
@@ -266,9 +280,7 @@ impl State {
             .windows(3)
             .position(|x| ip(x[0]).is_some() && ip(x[1]).is_some() && known_stem(x[2]).is_some());
         if let (Some(i), Some(dst), Some(src)) = (
-            w.windows(3).position(|x| {
-                ip(x[0]).is_some() && ip(x[1]).is_some() && known_stem(x[2]).is_some()
-            }),
+            row,
             row.and_then(|i| ip(w[i])),
             row.and_then(|i| ip(w[i + 1])),
         ) {
