@@ -486,6 +486,21 @@ fn selectors(conn: &Conn, child: &Child) -> Vec<SelectorRule> {
     out
 }
 
+/// The secret `s` as the key for peers at `spec`, once.
+fn add_key(out: &mut Vec<PreSharedKey>, spec: AddrSpec, s: &Secret) {
+    let peer = PeerMatch::Address(spec);
+    if !out.iter().any(|k| k.peer == peer && k.loc == s.loc) {
+        out.push(PreSharedKey {
+            peer,
+            key: s.key.clone(),
+            usage: KeyUse::Both,
+            keyring: None,
+            entry: Some(s.name.clone()),
+            loc: s.loc.clone(),
+        });
+    }
+}
+
 /// The keys a connection would use, resolved to the peer addresses it talks to. False when
 /// some key is for a peer known only by a name (a gateway for any peer whose keys are
 /// owned by `carol@strongswan.org`...): which address uses it is then not in the files.
@@ -551,19 +566,7 @@ fn keys_of(conn: &Conn, secrets: &[Secret], out: &mut Vec<PreSharedKey>) -> bool
             continue;
         }
         for spec in at {
-            let dup = out
-                .iter()
-                .any(|k| k.peer == PeerMatch::Address(spec) && k.loc == s.loc);
-            if !dup {
-                out.push(PreSharedKey {
-                    peer: PeerMatch::Address(spec),
-                    key: s.key.clone(),
-                    usage: KeyUse::Both,
-                    keyring: None,
-                    entry: Some(s.name.clone()),
-                    loc: s.loc.clone(),
-                });
-            }
+            add_key(out, spec, s);
         }
     }
     // A key for anyone (no owners, or `%any`) is used with whatever address the peer
@@ -573,20 +576,7 @@ fn keys_of(conn: &Conn, secrets: &[Secret], out: &mut Vec<PreSharedKey>) -> bool
             .iter()
             .filter(|s| s.ids.is_empty() || s.ids.iter().any(|i| is_any_id(i)))
         {
-            let spec = AddrSpec::Any;
-            if !out
-                .iter()
-                .any(|k| k.peer == PeerMatch::Address(spec) && k.loc == s.loc)
-            {
-                out.push(PreSharedKey {
-                    peer: PeerMatch::Address(spec),
-                    key: s.key.clone(),
-                    usage: KeyUse::Both,
-                    keyring: None,
-                    entry: Some(s.name.clone()),
-                    loc: s.loc.clone(),
-                });
-            }
+            add_key(out, AddrSpec::Any, s);
         }
     }
     resolved
